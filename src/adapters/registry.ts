@@ -1,0 +1,25 @@
+import type { AdapterFactory } from '../core/adapter.js';
+import type { UpstreamPools } from '../core/upstream-http.js';
+import { createMockAdapter } from './mock/mock-adapter.js';
+
+/**
+ * The only file that lists every provider. A provider prefix (`openai/...`) maps to the factory
+ * that builds its adapter for one deployment.
+ */
+export type ProviderFactory = (pools: UpstreamPools) => AdapterFactory;
+
+const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
+  mock: () => createMockAdapter,
+};
+
+/** Provider prefixes Tollgate can serve. */
+export const KNOWN_PROVIDERS: readonly string[] = Object.keys(PROVIDERS);
+
+/** Builds the per-provider adapter lookup the model catalog uses, sharing one pool set. */
+export function createAdapterLookup(
+  pools: UpstreamPools,
+): (provider: string) => AdapterFactory | undefined {
+  const factories = new Map<string, AdapterFactory>();
+  for (const [name, make] of Object.entries(PROVIDERS)) factories.set(name, make(pools));
+  return (provider) => factories.get(provider);
+}

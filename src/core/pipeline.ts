@@ -1,0 +1,340 @@
+import type { CallOptions } from './adapter.js';
+import type { ChatChunk } from './chat-chunk.js';
+import type { ChatRequest } from './chat-request.js';
+import type { ChatResponse } from './chat-response.js';
+import { ChatStream } from './chat-stream.js';
+import type { EmbeddingRequest, EmbeddingResponse } from './embeddings.js';
+import { GatewayError, toGatewayError } from './errors.js';
+import type { Logger } from './logger.js';
+import type { DeploymentHandle, ModelCatalog, ModelGroup } from './model-catalog.js';
+import type { Principal } from './principal.js';
+import type { RequestContext, RequestStatus } from './request-context.js';
+import type { Router } from './router.js';
+
+/**
+ * The request pipeline. Its order is fixed; later features fill the named hook points rather
+ * than reorder it:
+ *
+ *   authenticate → modelAccess → rateLimit → cacheLookup → budgetReservation
+ *   → routeAndCall (attempts, retries, fallbacks) → settleCost → respond → log
+ *
+ * `routeAndCall` is the router; `respond` is the transport writing the answer; `log` runs after
+ * the answer has gone out (for streams: after the stream ended), exactly once per request.
+ */
+export const PIPELINE_ORDER = [
+  'authenticate',
+  'modelAccess',
+  'rateLimit',
+  'cacheLookup',
+  'budgetReservation',
+  'routeAndCall',
+  'settleCost',
+  'respond',
+  'log',
+] as const;
+
+export type PipelineStage = (typeof PIPELINE_ORDER)[number];
+
+/** Resolves a principal from `ctx.credential`, or undefined when the credential is not its kind. */
+export type AuthenticateHook = (
+  ctx: RequestContext,
+) => Principal | undefined | Promise<Principal | undefined>;
+/** Refuses (throws) or allows the resolved model group for the principal. */
+export type ModelAccessHook = (ctx: RequestContext, group: ModelGroup) => void | Promise<void>;
+/** Runs for its side effects on the context; throws to refuse the request. */
+export type ContextHook = (ctx: RequestContext) => void | Promise<void>;
+/** Returns a cached answer to serve instead of calling a provider. */
+export type CacheLookupHook = (
+  ctx: RequestContext,
+  request: ChatRequest,
+) => ChatResponse | undefined | Promise<ChatResponse | undefined>;
+
+export interface PipelineHooks {
+  authenticate: AuthenticateHook;
+  modelAccess: ModelAccessHook;
+  rateLimit: ContextHook;
+  cacheLookup: CacheLookupHook;
+  budgetReservation: ContextHook;
+  /** Runs once per request whatever its outcome (releases reservations, prices the usage). */
+  settleCost: ContextHook;
+  /** Runs once per request after the response; must not block (batch its writes). */
+  log: ContextHook;
+}
+
+export type HookStage = keyof PipelineHooks;
+
+export interface PipelineDeps {
+  readonly catalog: ModelCatalog;
+  readonly router: Router;
+  readonly logger: Logger;
+  /** `litellm_settings.drop_params`. */
+  readonly dropParams: boolean;
+}
+
+type Hooks = { [K in HookStage]: Array<PipelineHooks[K]> };
+
+/** A started stream's first chunk and the iterator for the rest. */
+interface OpenedStream {
+  readonly first: ChatChunk;
+  readonly rest: AsyncIterator<ChatChunk>;
+}
+
+export class Pipeline {
+  private readonly hooks: Hooks = {
+    authenticate: [],
+    modelAccess: [],
+    rateLimit: [],
+    cacheLookup: [],
+    budgetReservation: [],
+    settleCost: [],
+    log: [],
+  };
+  private readonly deps: PipelineDeps;
+
+  constructor(deps: PipelineDeps) {
+    this.deps = deps;
+  }
+
+  /** Adds a hook at a stage; hooks of one stage run in the order they were added. */
+  use<K extends HookStage>(stage: K, hook: PipelineHooks[K]): this {
+    (this.hooks[stage] as Array<PipelineHooks[K]>).push(hook);
+    return this;
+  }
+
+  /** Resolves the caller; throws 401 when no hook recognises the credential. */
+  async authenticate(ctx: RequestContext): Promise<Principal> {
+    if (ctx.principal !== undefined) return ctx.principal;
+    if (ctx.credential === undefined || ctx.credential === '') {
+      throw new GatewayError(
+        'missing_api_key',
+        'Missing API key: send it as "Authorization: Bearer <key>" or "x-api-key: <key>"',
+      );
+    }
+    for (const hook of this.hooks.authenticate) {
+      const principal = await hook(ctx);
+      if (principal !== undefined) {
+        ctx.principal = principal;
+        return principal;
+      }
+    }
+    throw new GatewayError('invalid_api_key', 'Invalid API key');
+  }
+
+  /** A non-streaming chat completion through every stage. */
+  async chat(ctx: RequestContext, request: ChatRequest): Promise<ChatResponse> {
+    ctx.streaming = false;
+    try {
+      const group = await this.admit(ctx, request.model);
+      const cached = await this.lookupCache(ctx, request);
+      if (cached !== undefined) {
+        ctx.usage = cached.usage ?? undefined;
+        await this.settle(ctx, 'success');
+        return cached;
+      }
+      await this.runHooks('budgetReservation', ctx);
+      const upstream = toUpstreamRequest(request);
+      const response = await this.deps.router.route(ctx, group, (handle) =>
+        handle.adapter.generate(upstream, this.callOptions(ctx, { request, handle })),
+      );
+      ctx.usage = response.usage ?? undefined;
+      await this.settle(ctx, 'success');
+      return response;
+    } catch (error) {
+      throw await this.fail(ctx, error);
+    }
+  }
+
+  /**
+   * A streaming chat completion. Resolves once the first chunk is in hand, so that every
+   * failure before it is a normal error (and retries and fallbacks can still run); the returned
+   * stream settles and logs when it ends.
+   */
+  async stream(ctx: RequestContext, request: ChatRequest): Promise<ChatStream> {
+    ctx.streaming = true;
+    try {
+      const group = await this.admit(ctx, request.model);
+      await this.runHooks('budgetReservation', ctx);
+      const upstream = toUpstreamRequest(request);
+      const opened = await this.deps.router.route(ctx, group, (handle) =>
+        this.openStream(handle, this.callOptions(ctx, { request, handle }), upstream),
+      );
+      ctx.timeToFirstTokenMs = performance.now() - ctx.receivedAt;
+      return new ChatStream({
+        ctx,
+        first: opened.first,
+        rest: opened.rest,
+        finish: (streamCtx, status) => this.settle(streamCtx, status),
+      });
+    } catch (error) {
+      throw await this.fail(ctx, error);
+    }
+  }
+
+  /** Embeddings through every stage. */
+  async embed(ctx: RequestContext, request: EmbeddingRequest): Promise<EmbeddingResponse> {
+    try {
+      const group = await this.admit(ctx, request.model);
+      await this.runHooks('budgetReservation', ctx);
+      const { provider_options: providerOptions, metadata: _metadata, ...upstream } = request;
+      const response = await this.deps.router.route(ctx, group, (handle) =>
+        handle.adapter.embed(upstream, {
+          signal: ctx.signal,
+          warnings: ctx,
+          dropParams: this.deps.dropParams,
+          providerOptions: providerOptions?.[handle.deployment.provider],
+          mockResponse: undefined,
+        }),
+      );
+      ctx.usage = {
+        prompt_tokens: response.usage.prompt_tokens,
+        completion_tokens: 0,
+        total_tokens: response.usage.total_tokens,
+      };
+      await this.settle(ctx, 'success');
+      return response;
+    } catch (error) {
+      throw await this.fail(ctx, error);
+    }
+  }
+
+  /** authenticate → modelAccess → rateLimit; returns the group that will serve the request. */
+  private async admit(ctx: RequestContext, model: string): Promise<ModelGroup> {
+    const principal = await this.authenticate(ctx);
+    ctx.requestedModel = model;
+    const group = this.deps.catalog.resolve(model);
+    if (group === undefined) {
+      throw new GatewayError(
+        'model_not_found',
+        `The model "${model}" does not exist on this gateway`,
+        {
+          param: 'model',
+        },
+      );
+    }
+    if (principal.allowedModels !== undefined && !principal.allowedModels.includes(group.name)) {
+      throw new GatewayError('model_not_allowed', `This key may not use the model "${model}"`, {
+        param: 'model',
+      });
+    }
+    for (const hook of this.hooks.modelAccess) await hook(ctx, group);
+    await this.runHooks('rateLimit', ctx);
+    return group;
+  }
+
+  private async lookupCache(
+    ctx: RequestContext,
+    request: ChatRequest,
+  ): Promise<ChatResponse | undefined> {
+    for (const hook of this.hooks.cacheLookup) {
+      const hit = await hook(ctx, request);
+      if (hit !== undefined) return hit;
+    }
+    return undefined;
+  }
+
+  private async openStream(
+    handle: DeploymentHandle,
+    options: CallOptions,
+    request: ChatRequest,
+  ): Promise<OpenedStream> {
+    const iterator = handle.adapter.stream(request, options)[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    if (first.done === true) {
+      throw new GatewayError(
+        'upstream_invalid_response',
+        `${handle.deployment.provider} ended the stream without sending anything`,
+        { provider: handle.deployment.provider },
+      );
+    }
+    return { first: first.value, rest: iterator };
+  }
+
+  private callOptions(
+    ctx: RequestContext,
+    call: { request: ChatRequest; handle: DeploymentHandle },
+  ): CallOptions {
+    return {
+      signal: ctx.signal,
+      warnings: ctx,
+      dropParams: this.deps.dropParams,
+      providerOptions: call.request.provider_options?.[call.handle.deployment.provider],
+      mockResponse: call.request.mock_response ?? undefined,
+    };
+  }
+
+  private async runHooks(
+    stage: 'rateLimit' | 'budgetReservation',
+    ctx: RequestContext,
+  ): Promise<void> {
+    for (const hook of this.hooks[stage]) await hook(ctx);
+  }
+
+  /** Records the failure, settles, and returns the error to throw. */
+  private async fail(ctx: RequestContext, error: unknown): Promise<GatewayError> {
+    const gatewayError = toGatewayError(error);
+    if (gatewayError.code === 'internal_error') {
+      this.deps.logger.error('internal error', {
+        requestId: ctx.requestId,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
+    }
+    ctx.error = gatewayError;
+    await this.settle(ctx, gatewayError.code === 'client_closed_request' ? 'cancelled' : 'error');
+    return gatewayError;
+  }
+
+  /** settleCost now, log after the response has gone out. Exactly once per request. */
+  private async settle(
+    ctx: RequestContext,
+    status: Exclude<RequestStatus, 'pending'>,
+  ): Promise<void> {
+    if (ctx.status !== 'pending') return;
+    ctx.status = status;
+    ctx.latencyMs = performance.now() - ctx.receivedAt;
+    for (const hook of this.hooks.settleCost) {
+      try {
+        await hook(ctx);
+      } catch (error) {
+        this.deps.logger.error('settle hook failed', {
+          requestId: ctx.requestId,
+          error: String(error),
+        });
+      }
+    }
+    if (this.hooks.log.length > 0) setImmediate(() => this.runLog(ctx));
+  }
+
+  private runLog(ctx: RequestContext): void {
+    for (const hook of this.hooks.log) {
+      try {
+        const pending = hook(ctx);
+        if (pending instanceof Promise) {
+          pending.catch((error: unknown) =>
+            this.deps.logger.error('log hook failed', {
+              requestId: ctx.requestId,
+              error: String(error),
+            }),
+          );
+        }
+      } catch (error) {
+        this.deps.logger.error('log hook failed', {
+          requestId: ctx.requestId,
+          error: String(error),
+        });
+      }
+    }
+  }
+}
+
+/** The request as adapters see it: gateway fields removed (SPEC §3), everything else kept. */
+export function toUpstreamRequest(request: ChatRequest): ChatRequest {
+  const {
+    cache: _cache,
+    fallbacks: _fallbacks,
+    mock_response: _mockResponse,
+    provider_options: _providerOptions,
+    metadata: _metadata,
+    ...upstream
+  } = request;
+  return upstream;
+}
