@@ -269,6 +269,16 @@ export class Pipeline {
     for (const hook of this.hooks[stage]) await hook(ctx);
   }
 
+  /**
+   * Records a failure that happened outside the pipeline's own methods (a body that is not JSON,
+   * a request that fails validation) so that it settles and is logged like any other request.
+   * Safe to call after the pipeline already settled: it then only returns the GatewayError.
+   */
+  async reject(ctx: RequestContext, error: unknown): Promise<GatewayError> {
+    if (ctx.status !== 'pending') return toGatewayError(error);
+    return this.fail(ctx, error);
+  }
+
   /** Records the failure, settles, and returns the error to throw. */
   private async fail(ctx: RequestContext, error: unknown): Promise<GatewayError> {
     const gatewayError = toGatewayError(error);
