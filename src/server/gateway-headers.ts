@@ -1,0 +1,25 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { RequestContext } from '../core/request-context.js';
+
+/** The `x-tollgate-*` response headers (SPEC §3) for what the pipeline learned so far. */
+export function gatewayHeaders(ctx: RequestContext): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {
+    'x-tollgate-request-id': ctx.requestId,
+    'x-tollgate-overhead-ms': ctx.overheadMs().toFixed(3),
+  };
+  if (ctx.servedModelGroup !== undefined) headers['x-tollgate-model-group'] = ctx.servedModelGroup;
+  else if (ctx.requestedModel !== '') headers['x-tollgate-model-group'] = ctx.requestedModel;
+  if (ctx.deploymentId !== undefined) headers['x-tollgate-deployment'] = ctx.deploymentId;
+  if (ctx.provider !== undefined) headers['x-tollgate-provider'] = ctx.provider;
+  if (ctx.attempts.length > 0) headers['x-tollgate-attempts'] = String(ctx.attempts.length);
+  if (ctx.cacheStatus !== undefined) headers['x-tollgate-cache'] = ctx.cacheStatus;
+  if (ctx.costUsd !== undefined && !ctx.streaming)
+    headers['x-tollgate-cost'] = ctx.costUsd.toFixed(10);
+  if (ctx.warnings.length > 0) {
+    // Header values must be single-line latin1; warnings are ours, but be strict anyway.
+    headers['x-tollgate-warnings'] = ctx.warnings
+      .map((w) => w.replace(/[^\x20-\x7e]/g, '?'))
+      .join('; ');
+  }
+  return headers;
+}
