@@ -1,0 +1,128 @@
+import { KNOWN_PROVIDERS } from '../adapters/registry.js';
+import { environmentValue, type ConfigRecord, type Environment } from './config-value.js';
+import { parseConfig, type LoadOptions } from './load-config.js';
+import type { LoadedConfig } from './loaded-config.js';
+import { ENV_REFERENCE_PREFIX } from './resolve-env-references.js';
+
+/** A provider SPEC §1 switches on from the environment when no config file is given. */
+interface DiscoverySource {
+  readonly provider: string;
+  /** Settings of its `<provider>/*` entry, or undefined when the environment does not enable it. */
+  readonly params: (env: Environment) => ConfigRecord | undefined;
+}
+
+const OLLAMA_DEFAULT_BASE = 'http://127.0.0.1:11434';
+
+/**
+ * The discovery table. A provider is only included once its adapter is in the registry, so
+ * each row switches on by itself when that adapter lands. Values are written as
+ * `os.environ/NAME` references so discovery goes through the same resolution as a file.
+ */
+const DISCOVERY_SOURCES: readonly DiscoverySource[] = [
+  {
+    provider: 'openai',
+    params: (env) =>
+      whenSet(env, ['OPENAI_API_KEY'], {
+        api_key: reference('OPENAI_API_KEY'),
+        api_base: firstReference(env, ['OPENAI_BASE_URL', 'OPENAI_API_BASE']),
+      }),
+  },
+  {
+    provider: 'anthropic',
+    params: (env) =>
+      whenSet(env, ['ANTHROPIC_API_KEY'], {
+        api_key: reference('ANTHROPIC_API_KEY'),
+        api_base: firstReference(env, ['ANTHROPIC_BASE_URL', 'ANTHROPIC_API_BASE']),
+      }),
+  },
+  {
+    provider: 'gemini',
+    params: (env) =>
+      whenSet(env, ['GEMINI_API_KEY'], {
+        api_key: reference('GEMINI_API_KEY'),
+        api_base: firstReference(env, ['GEMINI_API_BASE']),
+      }),
+  },
+  {
+    provider: 'bedrock',
+    params: (env) =>
+      whenSet(env, ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'], {
+        aws_access_key_id: reference('AWS_ACCESS_KEY_ID'),
+        aws_secret_access_key: reference('AWS_SECRET_ACCESS_KEY'),
+        aws_session_token: firstReference(env, ['AWS_SESSION_TOKEN']),
+        // No region default: calling a region the user did not choose would be a surprise
+        // (and a bill elsewhere); the bedrock adapter reports a missing region instead.
+        aws_region_name: firstReference(env, [
+          'AWS_REGION_NAME',
+          'AWS_REGION',
+          'AWS_DEFAULT_REGION',
+        ]),
+      }),
+  },
+  {
+    provider: 'ollama',
+    // Included whenever its adapter exists, without probing 127.0.0.1:11434: a network call at
+    // start-up would slow every start and fail differently offline. A request to an absent
+    // Ollama fails like any unreachable upstream.
+    params: (env) => ({
+      api_base: firstReference(env, ['OLLAMA_API_BASE']) ?? OLLAMA_DEFAULT_BASE,
+    }),
+  },
+];
+
+/**
+ * The configuration used when no config file is given (SPEC §1): the built-in `mock` models
+ * (`mock/echo`, and `mock/*` for any name), a `<provider>/*` wildcard for each provider the
+ * environment enables, and `TOLLGATE_MASTER_KEY` / `DATABASE_URL` as general settings.
+ */
+export function discoverConfig(env: Environment, options?: LoadOptions): LoadedConfig {
+  const knownProviders = options?.knownProviders ?? KNOWN_PROVIDERS;
+  const modelList: ConfigRecord[] = [
+    {
+      model_name: 'mock/echo',
+      litellm_params: { model: 'mock/echo' },
+      model_info: { id: 'mock-echo' },
+    },
+    { model_name: 'mock/*', litellm_params: { model: 'mock/*' }, model_info: { id: 'mock' } },
+  ];
+  for (const source of DISCOVERY_SOURCES) {
+    if (!knownProviders.includes(source.provider)) continue;
+    const params = source.params(env);
+    if (params === undefined) continue;
+    modelList.push({
+      model_name: `${source.provider}/*`,
+      litellm_params: { model: `${source.provider}/*`, ...withoutUndefined(params) },
+      model_info: { id: source.provider },
+    });
+  }
+  const generalSettings = withoutUndefined({
+    master_key: firstReference(env, ['TOLLGATE_MASTER_KEY']),
+    database_url: firstReference(env, ['DATABASE_URL']),
+  });
+  return parseConfig(
+    { model_list: modelList, general_settings: generalSettings },
+    { source: undefined, env, knownProviders },
+  );
+}
+
+function reference(name: string): string {
+  return `${ENV_REFERENCE_PREFIX}${name}`;
+}
+
+/** A reference to the first of `names` that is set, or undefined when none is. */
+function firstReference(env: Environment, names: readonly string[]): string | undefined {
+  const name = names.find((candidate) => environmentValue(env, candidate) !== undefined);
+  return name === undefined ? undefined : reference(name);
+}
+
+function whenSet(
+  env: Environment,
+  required: readonly string[],
+  params: ConfigRecord,
+): ConfigRecord | undefined {
+  return required.every((name) => environmentValue(env, name) !== undefined) ? params : undefined;
+}
+
+function withoutUndefined(record: ConfigRecord): ConfigRecord {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+}
