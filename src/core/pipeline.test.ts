@@ -249,7 +249,10 @@ describe('Pipeline', () => {
       model: 'chat',
       messages: [{ role: 'user', content: 'x' }],
     });
-    for await (const _ of stream) break;
+    for await (const first of stream) {
+      expect(first.choices[0]?.delta.content).toBe('a');
+      break;
+    }
     await stream.return();
     expect(trace.filter((t) => t.startsWith('settleCost'))).toEqual(['settleCost:cancelled']);
   });

@@ -16,6 +16,7 @@ export interface BodyLimits {
 export function readJsonBody(request: IncomingMessage, limits: BodyLimits): Promise<unknown> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limits.maxBytes) {
+    discardRest(request, limits.maxBytes);
     return Promise.reject(tooLarge(limits.maxBytes));
   }
   return new Promise<unknown>((resolve, reject) => {
@@ -32,8 +33,7 @@ export function readJsonBody(request: IncomingMessage, limits: BodyLimits): Prom
       request.off('aborted', onAborted);
       if (error === undefined) resolve(value);
       else {
-        // Drain what is left so the connection can still carry our error response.
-        request.resume();
+        if (error.code === 'payload_too_large') discardRest(request, limits.maxBytes);
         reject(error);
       }
     };
@@ -81,6 +81,19 @@ export function readJsonBody(request: IncomingMessage, limits: BodyLimits): Prom
     request.on('error', onError);
     request.on('aborted', onAborted);
   });
+}
+
+/**
+ * Reads and drops the rest of a refused body so the client, still uploading, can read our 413
+ * and the connection stays usable. A client that keeps sending far beyond the limit is cut off.
+ */
+function discardRest(request: IncomingMessage, maxBytes: number): void {
+  let discarded = 0;
+  request.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > 4 * maxBytes) request.socket.destroy();
+  });
+  request.resume();
 }
 
 function tooLarge(maxBytes: number): GatewayError {

@@ -36,10 +36,7 @@ export function sendError(res: ServerResponse, error: unknown, ctx?: RequestCont
     ...(ctx === undefined ? {} : gatewayHeaders(ctx)),
     ...errorHeaders(gatewayError),
   };
-  // An error that leaves the body unread must close the connection, or the rest of the body would
-  // be parsed as the next request.
-  if (gatewayError.code === 'payload_too_large' || gatewayError.code === 'request_timeout') {
-    headers.connection = 'close';
-  }
+  // A client too slow to send its body is not waited for: the connection closes with the answer.
+  if (gatewayError.code === 'request_timeout') headers.connection = 'close';
   sendJson(res, toOpenAIErrorEnvelope(gatewayError), { status: gatewayError.status, headers });
 }

@@ -127,6 +127,6 @@ function formatBanner(tollgate: Tollgate, url: string): string {
       `  admin key (new; stored hashed, shown only this once): ${tollgate.generatedMasterKey}`,
     );
   }
-  lines.push(`  try: curl ${url}/v1/chat/completions -H "Authorization: Bearer <admin key>" ...`);
+  lines.push(`  try: curl ${url}/v1/models -H "Authorization: Bearer $TOLLGATE_KEY"`);
   return lines.join('\n');
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { cleanEnv, ROOT, spawnGateway } from '../support/spawn-gateway.js';
+import { cleanEnv, ROOT, signalGatewayProcess, spawnGateway } from '../support/spawn-gateway.js';
 
 const NODE = process.execPath;
 const CLI = 'dist/cli.js';
@@ -18,16 +18,14 @@ function adminKeyOf(banner: string): string {
 describe('tollgate CLI', () => {
   it('`npm start` with no config serves mock/echo to the openai SDK, then exits 0 on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tollgate-cli-'));
+    const database = join(dir, 'db.sqlite');
     const gateway = await spawnGateway(
-      {
-        file: 'npm',
-        args: ['start', '--silent', '--', '--port', '0', '--db', join(dir, 'db.sqlite')],
-      },
+      { file: 'npm', args: ['start', '--silent', '--', '--port', '0', '--db', database] },
       cleanEnv(),
     );
     try {
       expect(gateway.banner).toContain('config:   none (models discovered from the environment)');
-      expect(gateway.banner).toContain(`database: ${join(dir, 'db.sqlite')}`);
+      expect(gateway.banner).toContain(`database: ${database}`);
       expect(gateway.banner).toMatch(/models: +mock\/echo, mock\/\*/);
       const key = adminKeyOf(gateway.banner);
       expect(key.length).toBeGreaterThan(40);
@@ -38,9 +36,10 @@ describe('tollgate CLI', () => {
       });
       expect(answer.choices[0]?.message.content).toBe('hello from a newcomer');
     } finally {
-      gateway.child.kill('SIGTERM');
+      expect(signalGatewayProcess(database, 'SIGTERM')).toBe(1);
     }
     expect(await gateway.exited).toBe(0);
+    expect(gateway.stderr()).toContain('SIGTERM: finishing in-flight requests');
   }, 60_000);
 
   it('keeps the generated admin key (hashed) across restarts and never prints it again', async () => {

@@ -134,7 +134,7 @@ describe('bad input', () => {
       headers: AUTH,
       body,
       duplex: 'half',
-    } as RequestInit);
+    });
     expect(response.status).toBe(413);
     await stillServes();
   });

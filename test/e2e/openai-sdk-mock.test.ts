@@ -1,3 +1,4 @@
+import type { APIError } from 'openai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -27,8 +28,9 @@ describe('openai SDK against the mock provider', () => {
       content: 'Hello, gateway!',
     });
     expect(data.choices[0]?.finish_reason).toBe('stop');
-    expect(data.usage?.completion_tokens).toBe(5);
-    expect(data.usage?.total_tokens).toBe((data.usage?.prompt_tokens ?? 0) + 5);
+    // Hello , gateway ! → 4 tokens for the mock's word-and-punctuation tokenizer.
+    expect(data.usage?.completion_tokens).toBe(4);
+    expect(data.usage?.total_tokens).toBe((data.usage?.prompt_tokens ?? 0) + 4);
     expect(response.headers.get('x-tollgate-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.headers.get('x-tollgate-model-group')).toBe('mock/echo');
     expect(response.headers.get('x-tollgate-provider')).toBe('mock');
@@ -123,7 +125,7 @@ describe('openai SDK against the mock provider', () => {
       .create({ model: 'mock/echo', messages })
       .catch((e: unknown) => e);
     expect(unauthorized).toBeInstanceOf(OpenAI.AuthenticationError);
-    expect((unauthorized as OpenAI.APIError).error).toMatchObject({
+    expect((unauthorized as APIError).error).toMatchObject({
       code: 'invalid_api_key',
       layer: 'policy',
     });
@@ -132,7 +134,7 @@ describe('openai SDK against the mock provider', () => {
       .create({ model: 'nope', messages })
       .catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(OpenAI.NotFoundError);
-    expect((unknown as OpenAI.APIError).error).toMatchObject({
+    expect((unknown as APIError).error).toMatchObject({
       code: 'model_not_found',
       param: 'model',
       layer: 'client',
@@ -142,7 +144,7 @@ describe('openai SDK against the mock provider', () => {
       .create({ model: 'mock/echo', messages, temperature: 7 })
       .catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((bad as OpenAI.APIError).error).toMatchObject({
+    expect((bad as APIError).error).toMatchObject({
       code: 'invalid_request',
       param: 'temperature',
     });

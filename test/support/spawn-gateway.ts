@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -11,6 +12,34 @@ export interface SpawnedGateway {
   stderr(): string;
   /** Resolves with the exit code. */
   readonly exited: Promise<number | null>;
+}
+
+/**
+ * Signals the gateway's own node process (found by a unique marker in its command line, such as
+ * its temporary `--db` path), not the `npm` wrapper: npm then exits with the gateway's exit code,
+ * exactly as under a service manager that stops the service's main process.
+ */
+export function signalGatewayProcess(marker: string, signal: NodeJS.Signals): number {
+  let signalled = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    const args = cmdline.split('\0');
+    if (
+      args[0]?.endsWith('node') === true &&
+      args.includes('dist/cli.js') &&
+      args.includes(marker)
+    ) {
+      process.kill(Number(entry), signal);
+      signalled += 1;
+    }
+  }
+  return signalled;
 }
 
 /** An environment without provider keys, so discovery finds only the mock provider. */
