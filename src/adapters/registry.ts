@@ -1,6 +1,8 @@
 import type { AdapterFactory } from '../core/adapter.js';
 import type { UpstreamPools } from '../core/upstream-http.js';
+import { createAzureAdapter } from './azure/azure-adapter.js';
 import { createMockAdapter } from './mock/mock-adapter.js';
+import { createOpenAIAdapter } from './openai/openai-adapter.js';
 
 /**
  * The only file that lists every provider. A provider prefix (`openai/...`) maps to the factory
@@ -10,6 +12,8 @@ export type ProviderFactory = (pools: UpstreamPools) => AdapterFactory;
 
 const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   mock: () => createMockAdapter,
+  openai: (pools) => (deployment) => createOpenAIAdapter(deployment, pools),
+  azure: (pools) => (deployment) => createAzureAdapter(deployment, pools),
 };
 
 /** Provider prefixes Tollgate can serve. */

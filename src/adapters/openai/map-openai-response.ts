@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { ChatChoice, ChatResponse, ResponseMessage } from '../../core/chat-response.js';
+import { GatewayError } from '../../core/errors.js';
+import { formatZodIssues, parseJson } from '../../core/json.js';
+import { redactUpstreamBody } from '../../core/redact.js';
+import type { UpstreamTarget } from '../../core/upstream-http.js';
+import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
+import { mapOpenAIUsage } from './map-openai-usage.js';
+import { openAIChatResponseSchema, type OpenAIChoice } from './openai-api.js';
+
+/**
+ * A Chat Completions response body → the canonical response. The canonical response is the
+ * OpenAI shape, so fields we do not read (`service_tier`, `annotations`, Azure's
+ * `prompt_filter_results` and `content_filter_results`...) are kept where the upstream put them;
+ * what compatible servers leave out (`id`, `created`, `object`, `type` of a tool call) is filled.
+ */
+
+export interface ResponseContext {
+  readonly target: UpstreamTarget;
+  /** Reported as `model` when the upstream leaves it out. */
+  readonly model: string;
+}
+
+function invalidResponse(reason: string, text: string, context: ResponseContext): GatewayError {
+  return new GatewayError(
+    'upstream_invalid_response',
+    `${context.target.provider} returned an invalid chat completion: ${reason}`,
+    {
+      provider: context.target.provider,
+      upstreamBody: redactUpstreamBody(text, context.target.secrets),
+    },
+  );
+}
+
+function mapMessage(
+  message: OpenAIChoice['message'],
+  rawFinishReason: string | undefined,
+): ResponseMessage {
+  const { tool_calls: toolCalls, ...rest } = message;
+  const mapped: ResponseMessage = { ...rest, role: 'assistant', content: message.content ?? null };
+  if (toolCalls !== undefined) {
+    mapped.tool_calls = toolCalls?.map((call) => ({ ...call, type: 'function' as const })) ?? null;
+  }
+  if (rawFinishReason !== undefined) mapped.provider_metadata = { finish_reason: rawFinishReason };
+  return mapped;
+}
+
+function mapChoice(choice: OpenAIChoice, position: number): ChatChoice {
+  const finish = mapOpenAIFinishReason(choice.finish_reason);
+  return {
+    ...choice,
+    index: choice.index ?? position,
+    finish_reason: finish.reason,
+    message: mapMessage(choice.message, finish.raw),
+  };
+}
+
+/** Parses the body of a 2xx answer; invalid JSON or shape is `upstream_invalid_response`. */
+export function parseOpenAIResponse(text: string, context: ResponseContext): ChatResponse {
+  const json = parseJson(text);
+  if (!json.ok) throw invalidResponse(`invalid JSON (${json.message})`, text, context);
+  const parsed = openAIChatResponseSchema.safeParse(json.value);
+  if (!parsed.success) throw invalidResponse(formatZodIssues(parsed.error.issues), text, context);
+  const { usage, ...wire } = parsed.data;
+  return {
+    ...wire,
+    id: wire.id || `chatcmpl-${randomUUID()}`,
+    object: 'chat.completion',
+    created: wire.created || Math.floor(Date.now() / 1000),
+    model: wire.model || context.model,
+    choices: wire.choices.map(mapChoice),
+    ...(usage == null ? {} : { usage: mapOpenAIUsage(usage) }),
+  };
+}

@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import type { WarningSink } from '../../core/adapter.js';
+import type { ChatChunk, ChatChunkChoice } from '../../core/chat-chunk.js';
+import { GatewayError } from '../../core/errors.js';
+import { redactUpstreamBody } from '../../core/redact.js';
+import type { SseEvent } from '../../core/sse.js';
+import type { UpstreamTarget } from '../../core/upstream-http.js';
+import { makeUsage, type Usage } from '../../core/usage.js';
+import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
+import { mapOpenAIUsage } from './map-openai-usage.js';
+import { omitFields } from './omit-fields.js';
+import { mapOpenAIStreamError } from './openai-error.js';
+import { readOpenAIChunk, type OpenAIChunk, type OpenAIChunkChoice } from './read-openai-chunk.js';
+
+/**
+ * SSE events of an OpenAI-compatible stream → canonical chunks, in one transform whose end emits
+ * the usage chunk (STYLE habit 4):
+ * - `[DONE]` ends the stream; the body is still drained so the connection returns to the pool.
+ * - `data: {"error": {...}}` throws, mapped like an HTTP error (`openai-error.ts`).
+ * - A malformed chunk throws `upstream_invalid_response`.
+ * - A body that ends with neither `[DONE]` nor a finish reason was cut off: it throws
+ *   `upstream_connection_failed`.
+ * - Usage is never forwarded on a content chunk: the last usage seen (on the usage chunk, or on
+ *   a content chunk as some servers do) goes out in one final `choices: []` chunk, always, even
+ *   when the client did not ask; without any (a server that ignores `stream_options`) it is
+ *   reported as 0 tokens with a warning.
+ * - A chunk with neither choices nor usage carries only provider data (Azure's first chunk holds
+ *   `prompt_filter_results`, https://learn.microsoft.com/azure/ai-services/openai/concepts/content-filter-streaming).
+ *   It must not look like the usage chunk, and it must not be the stream's first chunk (the
+ *   pipeline treats the first chunk as "the answer has started"), so its fields are moved into
+ *   `provider_metadata` of the next chunk sent.
+ */
+
+export interface OpenAIStreamInit {
+  readonly target: UpstreamTarget;
+  /** Reported as `model` when the upstream leaves it empty. */
+  readonly model: string;
+  readonly warnings: WarningSink;
+}
+
+/** Fields the mapper sets itself on every canonical chunk (usage goes only on the last). */
+const ENVELOPE_FIELDS: ReadonlySet<string> = new Set([
+  'id',
+  'object',
+  'created',
+  'model',
+  'choices',
+  'usage',
+]);
+
+/** Fields of a chunk without choices or usage that are not provider data. */
+const NON_DATA_FIELDS: ReadonlySet<string> = new Set([
+  'id',
+  'object',
+  'created',
+  'model',
+  'choices',
+  'usage',
+  'system_fingerprint',
+]);
+
+interface StreamIdentity {
+  readonly id: string;
+  readonly created: number;
+  readonly model: string;
+}
+
+/** What one stream has seen so far; lives for that stream only. */
+class OpenAIStreamState {
+  done = false;
+  private readonly init: OpenAIStreamInit;
+  private identity: StreamIdentity | undefined;
+  private finished = false;
+  private usage: Usage | undefined;
+  private usageExtras: Record<string, unknown> = {};
+  private pendingMetadata: Record<string, unknown> | undefined;
+
+  constructor(init: OpenAIStreamInit) {
+    this.init = init;
+  }
+
+  /** One SSE event → a canonical chunk to send, or undefined when there is nothing to send yet. */
+  accept(event: SseEvent): ChatChunk | undefined {
+    if (event.data === '[DONE]') {
+      this.done = true;
+      return undefined;
+    }
+    const payload = readOpenAIChunk(event.data);
+    if (payload.kind === 'error') {
+      throw mapOpenAIStreamError(payload.payload, event.data, this.init.target);
+    }
+    if (payload.kind === 'invalid') throw this.invalid(payload.reason, event.data);
+    const chunk = payload.chunk;
+    if (this.identity === undefined && chunk.id !== undefined && chunk.id !== '') {
+      this.identity = {
+        id: chunk.id,
+        created: chunk.created || Math.floor(Date.now() / 1000),
+        model: chunk.model || this.init.model,
+      };
+    }
+    if (chunk.usage !== undefined && chunk.usage !== null) this.usage = mapOpenAIUsage(chunk.usage);
+    if (chunk.choices.length > 0) return this.toCanonical(chunk);
+    if (chunk.usage !== undefined && chunk.usage !== null) {
+      this.usageExtras = omitFields(chunk, ENVELOPE_FIELDS);
+      return undefined;
+    }
+    const data = providerData(chunk);
+    if (data !== undefined) this.pendingMetadata = { ...this.pendingMetadata, ...data };
+    return undefined;
+  }
+
+  /** The final usage chunk; throws when the body ended before the answer did. */
+  end(): ChatChunk {
+    if (!this.done && !this.finished) {
+      throw new GatewayError(
+        'upstream_connection_failed',
+        `${this.init.target.provider} ended the stream before it finished (no [DONE], no finish_reason)`,
+        { provider: this.init.target.provider },
+      );
+    }
+    let usage = this.usage;
+    if (usage === undefined) {
+      this.init.warnings.warn(
+        `${this.init.target.provider} sent no usage in its stream; reported as 0 tokens`,
+      );
+      usage = makeUsage(0, 0);
+    }
+    const chunk: ChatChunk = {
+      ...this.usageExtras,
+      ...this.identityFields(),
+      choices: [],
+      usage,
+    };
+    return this.attachMetadata(chunk);
+  }
+
+  private toCanonical(chunk: OpenAIChunk): ChatChunk {
+    const canonical: ChatChunk = {
+      ...omitFields(chunk, ENVELOPE_FIELDS),
+      ...this.identityFields(),
+      choices: chunk.choices.map((choice) => this.mapChoice(choice)),
+    };
+    return this.attachMetadata(canonical);
+  }
+
+  private mapChoice(choice: OpenAIChunkChoice): ChatChunkChoice {
+    const finish = mapOpenAIFinishReason(choice.finish_reason);
+    if (finish.reason !== null) this.finished = true;
+    if (finish.raw === undefined) {
+      // Checked by readOpenAIChunk; the finish reason is canonical or absent.
+      return choice as ChatChunkChoice;
+    }
+    return {
+      ...choice,
+      finish_reason: finish.reason,
+      delta: {
+        ...choice.delta,
+        provider_metadata: { ...choice.delta.provider_metadata, finish_reason: finish.raw },
+      },
+    };
+  }
+
+  private identityFields(): Pick<ChatChunk, 'id' | 'object' | 'created' | 'model'> {
+    if (this.identity === undefined) {
+      // A stream whose chunks carry no id (some compatible servers): give it one.
+      this.identity = {
+        id: `chatcmpl-${randomUUID()}`,
+        created: Math.floor(Date.now() / 1000),
+        model: this.init.model,
+      };
+    }
+    return { ...this.identity, object: 'chat.completion.chunk' };
+  }
+
+  private attachMetadata(chunk: ChatChunk): ChatChunk {
+    if (this.pendingMetadata === undefined) return chunk;
+    const metadata = { ...this.pendingMetadata, ...chunk.provider_metadata };
+    this.pendingMetadata = undefined;
+    return { ...chunk, provider_metadata: metadata };
+  }
+
+  private invalid(reason: string, data: string): GatewayError {
+    return new GatewayError(
+      'upstream_invalid_response',
+      `${this.init.target.provider} sent a malformed stream chunk: ${reason}`,
+      {
+        provider: this.init.target.provider,
+        upstreamBody: redactUpstreamBody(data, this.init.target.secrets),
+      },
+    );
+  }
+}
+
+/** The data fields of a chunk that has no choices and no usage, or undefined when it has none. */
+function providerData(chunk: OpenAIChunk): Record<string, unknown> | undefined {
+  let fields: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(chunk)) {
+    if (NON_DATA_FIELDS.has(key) || value === undefined || value === null) continue;
+    fields ??= {};
+    fields[key] = value;
+  }
+  return fields;
+}
+
+/** Maps a stream of SSE events; see the file comment for what ends and what fails a stream. */
+export async function* mapOpenAIStream(
+  events: AsyncIterable<SseEvent>,
+  init: OpenAIStreamInit,
+): AsyncGenerator<ChatChunk> {
+  const state = new OpenAIStreamState(init);
+  try {
+    for await (const event of events) {
+      if (state.done) continue;
+      const chunk = state.accept(event);
+      if (chunk !== undefined) yield chunk;
+    }
+  } catch (error) {
+    // After [DONE] the answer is complete; a failure while draining the body changes nothing.
+    if (!state.done) throw error;
+  }
+  yield state.end();
+}
