@@ -11,7 +11,6 @@ async function main(): Promise<void> {
     return;
   }
   const started = await startGateway(options, { env: process.env, logger: consoleLogger });
-  process.stdout.write(`${started.banner}\n`);
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -28,8 +27,10 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Handlers first, banner second: whoever reacts to the banner may signal us at once.
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  process.stdout.write(`${started.banner}\n`);
 }
 
 main().catch((error: unknown) => {

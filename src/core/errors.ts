@@ -53,7 +53,7 @@ export const ERROR_CODES = {
   // provider: the upstream said so (or failed to say anything)
   upstream_bad_request: { status: 400, layer: 'provider', type: 'invalid_request_error' },
   context_length_exceeded: { status: 400, layer: 'provider', type: 'invalid_request_error' },
-  content_filtered: { status: 400, layer: 'provider', type: 'invalid_request_error' },
+  content_policy_violation: { status: 400, layer: 'provider', type: 'invalid_request_error' },
   upstream_auth_failed: { status: 502, layer: 'provider', type: 'api_error' },
   upstream_not_found: { status: 502, layer: 'provider', type: 'api_error' },
   upstream_rate_limited: { status: 429, layer: 'provider', type: 'rate_limit_exceeded' },

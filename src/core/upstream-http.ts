@@ -228,7 +228,9 @@ export async function requestStream(
   // The deadline only bounds the wait for headers; the stream is bounded by the idle timeout,
   // and the caller's signal stays linked until the body ends.
   deadline.stopTimer();
-  if (response.statusCode >= 400) {
+  // Anything but a 2xx is an answer to read and map, never a stream (a 3xx would otherwise end
+  // as a "truncated stream" instead of the status error it is).
+  if (response.statusCode < 200 || response.statusCode >= 300) {
     try {
       const text = await readBounded(response.body);
       return { status: response.statusCode, headers: response.headers, text };
