@@ -121,33 +121,35 @@ describe('azure adapter: responses', () => {
         "model": "gpt-4o-2024-11-20",
         "object": "chat.completion.chunk",
         "provider_metadata": {
-          "prompt_filter_results": [
-            {
-              "content_filter_results": {
-                "hate": {
-                  "filtered": false,
-                  "severity": "safe",
+          "azure": {
+            "prompt_filter_results": [
+              {
+                "content_filter_results": {
+                  "hate": {
+                    "filtered": false,
+                    "severity": "safe",
+                  },
+                  "jailbreak": {
+                    "detected": false,
+                    "filtered": false,
+                  },
+                  "self_harm": {
+                    "filtered": false,
+                    "severity": "safe",
+                  },
+                  "sexual": {
+                    "filtered": false,
+                    "severity": "safe",
+                  },
+                  "violence": {
+                    "filtered": false,
+                    "severity": "safe",
+                  },
                 },
-                "jailbreak": {
-                  "detected": false,
-                  "filtered": false,
-                },
-                "self_harm": {
-                  "filtered": false,
-                  "severity": "safe",
-                },
-                "sexual": {
-                  "filtered": false,
-                  "severity": "safe",
-                },
-                "violence": {
-                  "filtered": false,
-                  "severity": "safe",
-                },
+                "prompt_index": 0,
               },
-              "prompt_index": 0,
-            },
-          ],
+            ],
+          },
         },
         "system_fingerprint": "fp_b705f0c291",
       }

@@ -3,7 +3,7 @@ import type { FinishReason } from '../../core/chat-response.js';
 /**
  * OpenAI's own finish reasons are the canonical ones. Compatible servers sometimes send others
  * (vLLM `abort`, `eos`, `max_tokens`...): those map to the closest canonical value and the raw
- * one is kept in `provider_metadata.finish_reason` (STYLE habit 1).
+ * one is kept in `provider_metadata.<provider>.finish_reason` (STYLE habit 1).
  */
 
 export interface MappedFinishReason {

@@ -34,24 +34,30 @@ function invalidResponse(reason: string, text: string, context: ResponseContext)
 
 function mapMessage(
   message: OpenAIChoice['message'],
-  rawFinishReason: string | undefined,
+  raw: { provider: string; finishReason: string | undefined },
 ): ResponseMessage {
   const { tool_calls: toolCalls, ...rest } = message;
   const mapped: ResponseMessage = { ...rest, role: 'assistant', content: message.content ?? null };
   if (toolCalls !== undefined) {
     mapped.tool_calls = toolCalls?.map((call) => ({ ...call, type: 'function' as const })) ?? null;
   }
-  if (rawFinishReason !== undefined) mapped.provider_metadata = { finish_reason: rawFinishReason };
+  // provider_metadata is keyed by provider: `{ openai: { finish_reason } }`.
+  if (raw.finishReason !== undefined) {
+    mapped.provider_metadata = { [raw.provider]: { finish_reason: raw.finishReason } };
+  }
   return mapped;
 }
 
-function mapChoice(choice: OpenAIChoice, position: number): ChatChoice {
+function mapChoice(
+  choice: OpenAIChoice,
+  context: { position: number; provider: string },
+): ChatChoice {
   const finish = mapOpenAIFinishReason(choice.finish_reason);
   return {
     ...choice,
-    index: choice.index ?? position,
+    index: choice.index ?? context.position,
     finish_reason: finish.reason,
-    message: mapMessage(choice.message, finish.raw),
+    message: mapMessage(choice.message, { provider: context.provider, finishReason: finish.raw }),
   };
 }
 
@@ -68,7 +74,9 @@ export function parseOpenAIResponse(text: string, context: ResponseContext): Cha
     object: 'chat.completion',
     created: wire.created || Math.floor(Date.now() / 1000),
     model: wire.model || context.model,
-    choices: wire.choices.map(mapChoice),
+    choices: wire.choices.map((choice, position) =>
+      mapChoice(choice, { position, provider: context.target.provider }),
+    ),
     ...(usage == null ? {} : { usage: mapOpenAIUsage(usage) }),
   };
 }

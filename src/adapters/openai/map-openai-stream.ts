@@ -155,7 +155,10 @@ class OpenAIStreamState {
       finish_reason: finish.reason,
       delta: {
         ...choice.delta,
-        provider_metadata: { ...choice.delta.provider_metadata, finish_reason: finish.raw },
+        provider_metadata: {
+          ...choice.delta.provider_metadata,
+          [this.init.target.provider]: { finish_reason: finish.raw },
+        },
       },
     };
   }
@@ -174,7 +177,11 @@ class OpenAIStreamState {
 
   private attachMetadata(chunk: ChatChunk): ChatChunk {
     if (this.pendingMetadata === undefined) return chunk;
-    const metadata = { ...this.pendingMetadata, ...chunk.provider_metadata };
+    // provider_metadata is keyed by provider: `{ azure: { prompt_filter_results } }`.
+    const metadata = {
+      ...chunk.provider_metadata,
+      [this.init.target.provider]: { ...this.pendingMetadata },
+    };
     this.pendingMetadata = undefined;
     return { ...chunk, provider_metadata: metadata };
   }

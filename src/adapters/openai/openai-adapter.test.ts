@@ -161,7 +161,7 @@ describe('openai adapter: chat', () => {
           message: {
             role: 'assistant',
             content: 'ok',
-            provider_metadata: { finish_reason: 'eos' },
+            provider_metadata: { openai: { finish_reason: 'eos' } },
           },
         },
       ],
