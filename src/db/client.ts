@@ -15,6 +15,10 @@ export type TollgateDb = BetterSQLite3Database<typeof schema>;
 
 export interface DatabaseHandle {
   readonly db: TollgateDb;
+  /** The URL it was opened with, so that a worker thread can open its own connection. */
+  readonly url: string;
+  /** In-memory databases cannot be shared with a worker thread. */
+  readonly inMemory: boolean;
   /** Where the data lives, for the start-up banner (a path or `:memory:`). */
   readonly location: string;
   /** A cheap round trip, for readiness. */
@@ -37,8 +41,8 @@ export function sqlitePathFromUrl(url: string): string {
   return path;
 }
 
-/** Opens (creating if needed) the database and applies pending migrations. */
-export function openDatabase(url: string): DatabaseHandle {
+/** Opens (creating if needed) the database and applies pending migrations (unless told not to). */
+export function openDatabase(url: string, options: { migrate?: boolean } = {}): DatabaseHandle {
   const path = sqlitePathFromUrl(url);
   const inMemory = path === ':memory:';
   if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -48,10 +52,12 @@ export function openDatabase(url: string): DatabaseHandle {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   const ping = sqlite.prepare('select 1 as ok');
   return {
     db,
+    url,
+    inMemory,
     location: inMemory ? ':memory:' : resolve(path),
     ping() {
       try {
