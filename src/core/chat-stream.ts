@@ -1,5 +1,8 @@
 import type { ChatChunk } from './chat-chunk.js';
+import type { ChatMessage } from './chat-request.js';
 import { toGatewayError } from './errors.js';
+import { estimatePromptTokens, estimateTokens } from './estimate-tokens.js';
+import { makeUsage } from './usage.js';
 import type { RequestContext, RequestStatus } from './request-context.js';
 
 /** Runs the settle and log stages of a stream, once, when it ends however it ends. */
@@ -14,6 +17,8 @@ interface ChatStreamInit {
   readonly first: ChatChunk;
   readonly rest: AsyncIterator<ChatChunk>;
   readonly finish: StreamFinisher;
+  /** The prompt, to estimate usage when the stream ends before the provider reported any. */
+  readonly prompt: readonly ChatMessage[];
 }
 
 /**
@@ -29,12 +34,16 @@ export class ChatStream implements AsyncIterableIterator<ChatChunk> {
   private first: ChatChunk | undefined;
   private usageChunk: ChatChunk | undefined;
   private finished = false;
+  private readonly prompt: readonly ChatMessage[];
+  /** Output text passed on so far (content, reasoning, tool arguments), for estimates. */
+  private readonly output: string[] = [];
 
   constructor(init: ChatStreamInit) {
     this.ctx = init.ctx;
     this.first = init.first;
     this.rest = init.rest;
     this.finisher = init.finish;
+    this.prompt = init.prompt;
     this.observe(init.first);
   }
 
@@ -90,13 +99,43 @@ export class ChatStream implements AsyncIterableIterator<ChatChunk> {
 
   private observe(chunk: ChatChunk): void {
     if (chunk.usage != null) this.ctx.usage = chunk.usage;
-    if (isUsageOnly(chunk)) this.usageChunk = chunk;
+    if (isUsageOnly(chunk)) {
+      this.usageChunk = chunk;
+      return;
+    }
+    for (const choice of chunk.choices) {
+      const delta = choice.delta;
+      if (delta.content) this.output.push(delta.content);
+      if (delta.reasoning_content) this.output.push(delta.reasoning_content);
+      for (const call of delta.tool_calls ?? []) {
+        if (call.function?.name) this.output.push(call.function.name);
+        if (call.function?.arguments) this.output.push(call.function.arguments);
+      }
+    }
   }
 
   private async finish(status: Exclude<RequestStatus, 'pending'>): Promise<void> {
     if (this.finished) return;
     this.finished = true;
+    if (this.ctx.usage === undefined) await this.estimateUsage();
     await this.finisher(this.ctx, status);
+  }
+
+  /**
+   * The stream ended (cancelled, failed, or a provider that reports no usage) without usage:
+   * the provider still billed what it generated, so estimate it rather than record zero.
+   */
+  private async estimateUsage(): Promise<void> {
+    try {
+      const [promptTokens, completionTokens] = await Promise.all([
+        estimatePromptTokens(this.prompt),
+        estimateTokens(this.output.join('')),
+      ]);
+      this.ctx.usage = makeUsage(promptTokens, completionTokens);
+      this.ctx.usageEstimated = true;
+    } catch {
+      // Estimation is best effort; the row then records zero tokens.
+    }
   }
 }
 

@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   unsupported_parameter: { status: 400, layer: 'client', type: 'invalid_request_error' },
   model_not_found: { status: 404, layer: 'client', type: 'not_found_error' },
   route_not_found: { status: 404, layer: 'client', type: 'not_found_error' },
+  not_found: { status: 404, layer: 'client', type: 'not_found_error' },
   method_not_allowed: { status: 405, layer: 'client', type: 'invalid_request_error' },
   request_timeout: { status: 408, layer: 'client', type: 'timeout_error' },
   payload_too_large: { status: 413, layer: 'client', type: 'invalid_request_error' },

@@ -5,6 +5,7 @@ import type { ChatResponse } from './chat-response.js';
 import { ChatStream } from './chat-stream.js';
 import type { EmbeddingRequest, EmbeddingResponse } from './embeddings.js';
 import { GatewayError, toGatewayError } from './errors.js';
+import { chatMaxOutputTokens, chatPromptBytes, embeddingPromptBytes } from './prompt-bound.js';
 import type { Logger } from './logger.js';
 import type { DeploymentHandle, ModelCatalog, ModelGroup } from './model-catalog.js';
 import type { Principal } from './principal.js';
@@ -124,6 +125,7 @@ export class Pipeline {
   async chat(ctx: RequestContext, request: ChatRequest): Promise<ChatResponse> {
     ctx.streaming = false;
     try {
+      describeChat(ctx, request);
       const group = await this.admit(ctx, request.model);
       const cached = await this.lookupCache(ctx, request);
       if (cached !== undefined) {
@@ -152,6 +154,7 @@ export class Pipeline {
   async stream(ctx: RequestContext, request: ChatRequest): Promise<ChatStream> {
     ctx.streaming = true;
     try {
+      describeChat(ctx, request);
       const group = await this.admit(ctx, request.model);
       await this.runHooks('budgetReservation', ctx);
       const upstream = toUpstreamRequest(request);
@@ -164,6 +167,7 @@ export class Pipeline {
         first: opened.first,
         rest: opened.rest,
         finish: (streamCtx, status) => this.settle(streamCtx, status),
+        prompt: request.messages,
       });
     } catch (error) {
       throw await this.fail(ctx, error);
@@ -173,6 +177,9 @@ export class Pipeline {
   /** Embeddings through every stage. */
   async embed(ctx: RequestContext, request: EmbeddingRequest): Promise<EmbeddingResponse> {
     try {
+      ctx.bound = { promptBytes: embeddingPromptBytes(request), maxOutputTokens: 0 };
+      ctx.endUser = request.user ?? undefined;
+      ctx.metadata = request.metadata ?? undefined;
       const group = await this.admit(ctx, request.model);
       await this.runHooks('budgetReservation', ctx);
       const { provider_options: providerOptions, metadata: _metadata, ...upstream } = request;
@@ -216,6 +223,7 @@ export class Pipeline {
         param: 'model',
       });
     }
+    ctx.group = group;
     for (const hook of this.hooks.modelAccess) await hook(ctx, group);
     await this.runHooks('rateLimit', ctx);
     return group;
@@ -334,6 +342,13 @@ export class Pipeline {
       }
     }
   }
+}
+
+/** What accounting needs to know about a chat request before it runs. */
+function describeChat(ctx: RequestContext, request: ChatRequest): void {
+  ctx.bound = { promptBytes: chatPromptBytes(request), maxOutputTokens: chatMaxOutputTokens(request) };
+  ctx.endUser = request.user ?? undefined;
+  ctx.metadata = request.metadata ?? undefined;
 }
 
 /** The request as adapters see it: gateway fields removed (SPEC §3), everything else kept. */

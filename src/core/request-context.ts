@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WarningSink } from './adapter.js';
+import type { ResolvedDeployment } from './deployment.js';
+import type { ModelGroup } from './model-catalog.js';
 import type { Usage } from './usage.js';
 import type { ErrorCode, GatewayError } from './errors.js';
 import type { Principal } from './principal.js';
@@ -50,6 +52,25 @@ export class RequestContext implements WarningSink {
   /** The deployment that produced the answer. */
   deploymentId: string | undefined;
   provider: string | undefined;
+  /** The deployment of the last attempt (what accounting prices the usage with). */
+  deployment: ResolvedDeployment | undefined;
+  /** The group the request was admitted to. */
+  group: ModelGroup | undefined;
+  /**
+   * The cheap upper bound used for budget reservations and token rate limits: UTF-8 bytes of the
+   * prompt (an upper bound of its tokens for byte-level tokenizers) and the output cap.
+   */
+  bound: { promptBytes: number; maxOutputTokens: number | undefined } | undefined;
+  /** The request's `user` field, for the log row. */
+  endUser: string | undefined;
+  /** The request's `metadata` gateway field, for the log row. */
+  metadata: Record<string, unknown> | undefined;
+  /** True when `usage` was estimated rather than reported by the provider. */
+  usageEstimated = false;
+  /** What a cache hit saved, in USD. */
+  costSavedUsd: number | undefined;
+  /** For `x-ratelimit-remaining-*`: the tightest remaining counts of the limits that applied. */
+  rateLimitRemaining: { requests: number | undefined; tokens: number | undefined } | undefined;
   readonly attempts: Attempt[] = [];
   readonly warnings: string[] = [];
   /** Whether the client asked for a stream. */

@@ -41,6 +41,7 @@ export async function runAttempt<T>(
   const started = performance.now();
   ctx.deploymentId = deployment.id;
   ctx.provider = deployment.provider;
+  ctx.deployment = deployment;
   ctx.servedModelGroup = call.group.name;
   try {
     const result = await call.attempt(call.handle);
