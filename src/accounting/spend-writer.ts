@@ -1,0 +1,183 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../core/logger.js';
+import type { DatabaseHandle } from '../db/client.js';
+import type { NewSpendLogRow } from '../db/schema/spend-logs.js';
+import type { WorkerReply, WorkerRequest } from './spend-writer-protocol.js';
+import { writeSpendBatch } from './write-spend-batch.js';
+
+/**
+ * Spend rows leave the request path here: `enqueue` only pushes to an array. Rows are written in
+ * batched transactions every FLUSH_INTERVAL_MS (or as soon as BATCH_SIZE are waiting), so a
+ * request that completed more than ~100 ms before a crash has its row (SPEC §6).
+ */
+export interface SpendWriter {
+  enqueue(row: NewSpendLogRow): void;
+  /** Resolves when every row enqueued so far is in the database. */
+  flush(): Promise<void>;
+  /** Flushes, then releases the writer. */
+  close(): Promise<void>;
+}
+
+export const FLUSH_INTERVAL_MS = 25;
+export const BATCH_SIZE = 256;
+
+/** Batching shared by both writers: a buffer, a timer, and a `write` for full batches. */
+abstract class BatchingWriter implements SpendWriter {
+  protected buffer: NewSpendLogRow[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  protected closed = false;
+  protected readonly logger: Logger;
+
+  constructor(logger: Logger) {
+    this.logger = logger;
+  }
+
+  enqueue(row: NewSpendLogRow): void {
+    if (this.closed) {
+      this.logger.error('spend row after close: writing it directly', { requestId: row.requestId });
+    }
+    this.buffer.push(row);
+    if (this.buffer.length >= BATCH_SIZE) this.drain();
+    else this.timer ??= setTimeout(() => this.drain(), FLUSH_INTERVAL_MS);
+  }
+
+  async flush(): Promise<void> {
+    this.drain();
+    await this.settled();
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    await this.release();
+  }
+
+  private drain(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.buffer.length === 0) return;
+    const rows = this.buffer;
+    this.buffer = [];
+    this.write(rows);
+  }
+
+  /** Hands a batch to the database (synchronously or to the worker). */
+  protected abstract write(rows: NewSpendLogRow[]): void;
+  /** Resolves when every batch handed over is committed. */
+  protected abstract settled(): Promise<void>;
+  protected abstract release(): Promise<void>;
+}
+
+/** Writes on the calling thread: for in-memory databases (tests, library mode). */
+class InlineSpendWriter extends BatchingWriter {
+  private readonly database: DatabaseHandle;
+
+  constructor(database: DatabaseHandle, logger: Logger) {
+    super(logger);
+    this.database = database;
+  }
+
+  protected write(rows: NewSpendLogRow[]): void {
+    try {
+      writeSpendBatch(this.database.db, rows);
+    } catch (error) {
+      this.logger.error('spend batch failed', { rows: rows.length, error: String(error) });
+    }
+  }
+
+  protected settled(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  protected release(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** Most rows kept for a retry when the worker keeps failing, so memory stays bounded. */
+const MAX_RETAINED_ROWS = 100_000;
+
+/**
+ * Writes in a worker thread with its own connection (better-sqlite3 is synchronous: a batch of
+ * a thousand rows would otherwise stall every request for milliseconds).
+ */
+class WorkerSpendWriter extends BatchingWriter {
+  private readonly worker: Worker;
+  private nextBatch = 1;
+  private readonly inFlight = new Map<number, NewSpendLogRow[]>();
+  private waiters: Array<() => void> = [];
+
+  constructor(database: DatabaseHandle, logger: Logger) {
+    super(logger);
+    this.worker = startWorker(database.url);
+    this.worker.on('message', (reply: WorkerReply) => this.onReply(reply));
+    this.worker.on('error', (error) =>
+      this.logger.error('spend writer worker failed', { error: String(error) }),
+    );
+    this.worker.unref();
+  }
+
+  protected write(rows: NewSpendLogRow[]): void {
+    const id = this.nextBatch++;
+    this.inFlight.set(id, rows);
+    const message: WorkerRequest = { type: 'batch', id, rows };
+    this.worker.postMessage(message);
+  }
+
+  protected settled(): Promise<void> {
+    if (this.inFlight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  protected async release(): Promise<void> {
+    const message: WorkerRequest = { type: 'close' };
+    this.worker.postMessage(message);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 5_000);
+      this.worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private onReply(reply: WorkerReply): void {
+    const rows = this.inFlight.get(reply.id);
+    this.inFlight.delete(reply.id);
+    if (reply.type === 'failed' && rows !== undefined) {
+      this.logger.error('spend batch failed; retrying', { rows: rows.length, error: reply.error });
+      // Rows are idempotent by request id: a retried batch never writes one twice.
+      if (this.buffer.length < MAX_RETAINED_ROWS) {
+        setTimeout(() => {
+          for (const row of rows) this.enqueue(row);
+        }, 250).unref();
+      }
+    }
+    if (this.inFlight.size === 0 && this.waiters.length > 0) {
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+}
+
+/** Under vitest/tsx the worker is TypeScript source: it needs tsx's loader in its own thread. */
+function startWorker(databaseUrl: string): Worker {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const file = new URL(
+    fromSource ? './spend-writer-worker.ts' : './spend-writer-worker.js',
+    import.meta.url,
+  );
+  return new Worker(file, {
+    workerData: { databaseUrl },
+    execArgv: fromSource ? ['--import', 'tsx'] : [],
+  });
+}
+
+export function createSpendWriter(database: DatabaseHandle, logger: Logger): SpendWriter {
+  return database.inMemory
+    ? new InlineSpendWriter(database, logger)
+    : new WorkerSpendWriter(database, logger);
+}
