@@ -65,6 +65,11 @@ export function checkModelEntry(entry: ModelListEntry, check: EntryCheck): Entry
         message: 'is required for azure/ models (e.g. https://<resource>.openai.azure.com)',
       });
     }
+    if (split.provider === 'vertex_ai') problems.push(...checkVertexParams(params, paramsPath));
+    if (split.provider === 'bedrock') problems.push(...checkBedrockParams(params, paramsPath));
+    if (split.provider === 'anthropic') {
+      problems.push(...checkAnthropicModelInfo(entry.model_info ?? {}, [...base, 'model_info']));
+    }
   }
   if (problems.length > 0 || typeof split === 'string') return { ok: false, problems };
   return {
@@ -108,4 +113,80 @@ function splitModel(
     return `"${model}" names no model after the provider prefix`;
   }
   return { provider, providerModel };
+}
+
+/**
+ * Vertex AI calls a project's URL with an OAuth token: it needs credentials (a service-account
+ * key, or `api_key` as a ready access token) and a project (`vertex_project`, or the `project_id`
+ * of inline credentials; a key file is only read at the first request).
+ */
+function checkVertexParams(params: LitellmParams, paramsPath: ConfigPath): ConfigProblem[] {
+  const credentials = params.vertex_credentials;
+  if (credentials === undefined && params.api_key === undefined) {
+    return [
+      {
+        path: [...paramsPath, 'vertex_credentials'],
+        message:
+          'is required for vertex_ai/ models (a service-account key: JSON, mapping or file path), unless api_key holds an access token',
+      },
+    ];
+  }
+  if (params.vertex_project !== undefined || credentials !== undefined) return [];
+  return [
+    {
+      path: [...paramsPath, 'vertex_project'],
+      message: 'is required for vertex_ai/ models (the Google Cloud project id)',
+    },
+  ];
+}
+
+/**
+ * The model_info overrides the anthropic/ adapter reads (src/adapters/anthropic/anthropic-models.ts):
+ * `thinking_mode` (adaptive | budget) and `supports_response_schema` (a boolean).
+ */
+function checkAnthropicModelInfo(info: ModelInfo, infoPath: ConfigPath): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const mode = info.thinking_mode;
+  if (mode !== undefined && mode !== 'adaptive' && mode !== 'budget') {
+    problems.push({
+      path: [...infoPath, 'thinking_mode'],
+      message: 'must be "adaptive" or "budget" for anthropic/ models',
+    });
+  }
+  const schema = info.supports_response_schema;
+  if (schema !== undefined && typeof schema !== 'boolean') {
+    problems.push({
+      path: [...infoPath, 'supports_response_schema'],
+      message: 'must be true or false',
+    });
+  }
+  return problems;
+}
+
+/**
+ * Bedrock signs with an AWS key pair, so half a pair is a mistake; a region, when given, must
+ * look like one (it becomes the host name). A missing region is reported by the adapter at call
+ * time instead: environment discovery may find keys without a region, and that must not stop
+ * the gateway from starting.
+ */
+function checkBedrockParams(params: LitellmParams, paramsPath: ConfigPath): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const hasId = params.aws_access_key_id !== undefined;
+  const hasSecret = params.aws_secret_access_key !== undefined;
+  if (hasId !== hasSecret) {
+    const missing = hasId ? 'aws_secret_access_key' : 'aws_access_key_id';
+    const given = hasId ? 'aws_access_key_id' : 'aws_secret_access_key';
+    problems.push({
+      path: [...paramsPath, missing],
+      message: `is required for bedrock/ models when ${given} is set`,
+    });
+  }
+  const region = params.aws_region_name;
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    problems.push({
+      path: [...paramsPath, 'aws_region_name'],
+      message: `"${region}" is not an AWS region (e.g. us-east-1)`,
+    });
+  }
+  return problems;
 }

@@ -225,6 +225,15 @@ export const generalSettingsSchema = z.object({
   database_url: z.string().min(1, { error: 'must not be empty' }).optional(),
   /** LiteLLM's name for the request body limit, in megabytes. */
   max_request_size_mb: positiveNumber.optional(),
+  /** Output tokens reserved against budgets for a request that sets no max_tokens. */
+  budget_reservation_max_tokens: positiveInteger.optional(),
+  /** Budget alerts (soft budget, exhausted, key expiring) are also POSTed here as JSON. */
+  alert_webhook_url: httpUrl.optional(),
+  /** `key_expiring` fires when a key expires within this duration (`7d`, `24h`...). */
+  key_expiry_alert_window: z
+    .string()
+    .regex(/^\d+[smhd]$/, { error: 'expected a duration such as 24h or 7d' })
+    .optional(),
 });
 
 /** The whole file. Sections may be empty (`router_settings:` with nothing under it is null). */

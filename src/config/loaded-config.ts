@@ -57,6 +57,12 @@ export interface GeneralSettings {
   readonly databaseUrl: string | undefined;
   /** Largest accepted request body, in bytes. */
   readonly maxRequestBodyBytes: number | undefined;
+  /** Output tokens reserved against budgets when a request sets no max_tokens (default 4096). */
+  readonly budgetReservationMaxTokens: number | undefined;
+  /** Where budget alerts are also POSTed. */
+  readonly alertWebhookUrl: string | undefined;
+  /** How long before expiry a key_expiring alert fires (`7d` by default). */
+  readonly keyExpiryAlertWindow: string | undefined;
 }
 
 /** Defaults when neither the deployment nor router_settings set a timeout. */

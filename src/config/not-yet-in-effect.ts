@@ -17,7 +17,6 @@ export interface PendingSetting {
 }
 
 const RATE_LIMITS = 'deployment rate limits are not enforced yet';
-const PRICES = 'spend accounting lands later';
 const ROUTER = 'each request makes a single attempt on a randomly chosen deployment for now';
 const CACHE = 'the response cache lands later';
 
@@ -30,10 +29,6 @@ export const ACCEPTED_NOT_YET_IN_EFFECT: readonly PendingSetting[] = [
   { section: 'litellm_params', key: 'rpm', reason: RATE_LIMITS },
   { section: 'litellm_params', key: 'tpm', reason: RATE_LIMITS },
   { section: 'litellm_params', key: 'weight', reason: 'the router picks deployments uniformly' },
-  { section: 'litellm_params', key: 'input_cost_per_token', reason: PRICES },
-  { section: 'litellm_params', key: 'output_cost_per_token', reason: PRICES },
-  { section: 'litellm_params', key: 'cache_read_input_token_cost', reason: PRICES },
-  { section: 'litellm_params', key: 'cache_creation_input_token_cost', reason: PRICES },
   {
     section: 'litellm_params',
     key: 'max_tokens',

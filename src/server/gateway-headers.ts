@@ -15,6 +15,11 @@ export function gatewayHeaders(ctx: RequestContext): OutgoingHttpHeaders {
   if (ctx.cacheStatus !== undefined) headers['x-tollgate-cache'] = ctx.cacheStatus;
   if (ctx.costUsd !== undefined && !ctx.streaming)
     headers['x-tollgate-cost'] = ctx.costUsd.toFixed(10);
+  const remaining = ctx.rateLimitRemaining;
+  if (remaining?.requests !== undefined)
+    headers['x-ratelimit-remaining-requests'] = String(remaining.requests);
+  if (remaining?.tokens !== undefined)
+    headers['x-ratelimit-remaining-tokens'] = String(remaining.tokens);
   if (ctx.warnings.length > 0) {
     // Header values must be single-line latin1; warnings are ours, but be strict anyway.
     headers['x-tollgate-warnings'] = ctx.warnings
