@@ -16,16 +16,24 @@ export interface TestGateway {
 }
 
 /** A gateway on an ephemeral loopback port with an in-memory database and a known master key. */
+export interface TestGatewayOptions extends ServerOptions {
+  /** The gateway's clock (budgets, expiry, rate limits). */
+  readonly now?: () => number;
+  /** A SQLite path; in-memory by default. */
+  readonly database?: string;
+}
+
 export async function startTestGateway(
   config: Record<string, unknown>,
-  options: ServerOptions = {},
+  options: TestGatewayOptions = {},
 ): Promise<TestGateway> {
   const tollgate = Tollgate.create({
     config,
     env: {},
-    database: ':memory:',
+    database: options.database ?? ':memory:',
     masterKey: TEST_MASTER_KEY,
     logger: silentLogger,
+    now: options.now,
   });
   const server = new GatewayServer(tollgate, options);
   const address = await server.listen(0, '127.0.0.1');
