@@ -232,6 +232,15 @@ export class Tollgate {
     return this.pipeline.embed(ctx, parseEmbeddingRequest(request));
   }
 
+  /**
+   * Resolves when every request finished so far has its spend row in the database. The log stage
+   * runs one macrotask after a response (so it never delays it): wait for that, then flush.
+   */
+  async flushSpend(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.spendWriter.flush();
+  }
+
   readiness(): Readiness {
     const database = this.database.ping() ? 'ok' : 'unavailable';
     return {

@@ -74,7 +74,7 @@ describe('budgets under concurrency', () => {
     // Refused requests never reached the upstream.
     expect(upstream.requests).toHaveLength(admitted);
 
-    await gateway.tollgate.spendWriter.flush();
+    await gateway.tollgate.flushSpend();
     const rows = requestLogs(gateway.tollgate.database.db, {
       principal: { kind: 'master' },
       filter: { keyId: apiKey.id },

@@ -35,7 +35,7 @@ describe('virtual keys, budgets and rate limits through the openai SDK', () => {
       .chat.completions.create({ model: 'chat', messages: MESSAGES })
       .withResponse();
     expect(Number(response.headers.get('x-tollgate-cost'))).toBeCloseTo(COST_PER_REQUEST_USD, 12);
-    await gateway.tollgate.spendWriter.flush();
+    await gateway.tollgate.flushSpend();
     const page = requestLogs(gateway.tollgate.database.db, {
       principal: MASTER,
       filter: { keyId: apiKey.id },

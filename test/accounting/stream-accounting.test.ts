@@ -8,7 +8,7 @@ import { clientFor, MESSAGES, pricedConfig, streamChunks } from './support.js';
 async function rowsOf(gateway: TestGateway, keyId: string, count: number): Promise<SpendLogRow[]> {
   // The row is written after the stream ends on the server side: poll briefly.
   for (let attempt = 0; attempt < 100; attempt += 1) {
-    await gateway.tollgate.spendWriter.flush();
+    await gateway.tollgate.flushSpend();
     const rows = requestLogs(gateway.tollgate.database.db, {
       principal: { kind: 'master' },
       filter: { keyId },
