@@ -1,5 +1,6 @@
 import type { AdapterFactory } from '../core/adapter.js';
 import type { UpstreamPools } from '../core/upstream-http.js';
+import { createAnthropicAdapter } from './anthropic/anthropic-adapter.js';
 import { createAzureAdapter } from './azure/azure-adapter.js';
 import { createMockAdapter } from './mock/mock-adapter.js';
 import { createOpenAIAdapter } from './openai/openai-adapter.js';
@@ -14,6 +15,7 @@ const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   mock: () => createMockAdapter,
   openai: (pools) => (deployment) => createOpenAIAdapter(deployment, pools),
   azure: (pools) => (deployment) => createAzureAdapter(deployment, pools),
+  anthropic: (pools) => (deployment) => createAnthropicAdapter(deployment, pools),
 };
 
 /** Provider prefixes Tollgate can serve. */
