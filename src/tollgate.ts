@@ -150,6 +150,7 @@ export class Tollgate {
       logger: init.logger,
       reservationOutputTokens:
         general.budgetReservationMaxTokens ?? DEFAULT_RESERVATION_OUTPUT_TOKENS,
+      disableSpendLogs: general.disableSpendLogs,
     });
     if (general.alertWebhookUrl !== undefined) {
       this.stopWatching.push(

@@ -18,6 +18,8 @@ export interface AccountingDeps {
   readonly logger: Logger;
   /** Output tokens reserved for a request that sets no max_tokens. */
   readonly reservationOutputTokens: number;
+  /** `disable_spend_logs`: settle budgets in memory but write no rows. */
+  readonly disableSpendLogs: boolean;
 }
 
 /** Per-request accounting state, kept on the context under this stage's own key. */
@@ -151,6 +153,7 @@ export function installAccounting(pipeline: Pipeline, deps: AccountingDeps): voi
     state.leases = [];
   });
 
+  if (deps.disableSpendLogs) return;
   pipeline.use('log', (ctx) => {
     // Requests nobody authenticated as are not accounted: logging them would let anyone fill the database.
     if (ctx.principal === undefined) return;

@@ -225,6 +225,8 @@ export const generalSettingsSchema = z.object({
   database_url: z.string().min(1, { error: 'must not be empty' }).optional(),
   /** LiteLLM's name for the request body limit, in megabytes. */
   max_request_size_mb: positiveNumber.optional(),
+  /** LiteLLM's switch: write no spend rows (budgets and limits still apply in memory). */
+  disable_spend_logs: booleanLike.optional(),
   /** Output tokens reserved against budgets for a request that sets no max_tokens. */
   budget_reservation_max_tokens: positiveInteger.optional(),
   /** Budget alerts (soft budget, exhausted, key expiring) are also POSTed here as JSON. */

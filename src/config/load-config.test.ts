@@ -128,6 +128,7 @@ describe('loadConfigFile', () => {
         masterKey: 'sk-master-test',
         databaseUrl: './data/tollgate.db',
         maxRequestBodyBytes: 20 * 1024 * 1024,
+        disableSpendLogs: false,
         budgetReservationMaxTokens: undefined,
         alertWebhookUrl: undefined,
         keyExpiryAlertWindow: undefined,

@@ -57,6 +57,8 @@ export interface GeneralSettings {
   readonly databaseUrl: string | undefined;
   /** Largest accepted request body, in bytes. */
   readonly maxRequestBodyBytes: number | undefined;
+  /** Write no spend rows (LiteLLM's `disable_spend_logs`). */
+  readonly disableSpendLogs: boolean;
   /** Output tokens reserved against budgets when a request sets no max_tokens (default 4096). */
   readonly budgetReservationMaxTokens: number | undefined;
   /** Where budget alerts are also POSTed. */

@@ -118,6 +118,7 @@ function resolveGeneralSettings(valid: ValidConfig): GeneralSettings {
       general.max_request_size_mb === undefined
         ? undefined
         : Math.round(general.max_request_size_mb * BYTES_PER_MEGABYTE),
+    disableSpendLogs: general.disable_spend_logs ?? false,
     budgetReservationMaxTokens: general.budget_reservation_max_tokens,
     alertWebhookUrl: general.alert_webhook_url,
     keyExpiryAlertWindow: general.key_expiry_alert_window,
