@@ -34,6 +34,10 @@ describe('discoverConfig', () => {
       masterKey: undefined,
       databaseUrl: undefined,
       maxRequestBodyBytes: undefined,
+      disableSpendLogs: false,
+      budgetReservationMaxTokens: undefined,
+      alertWebhookUrl: undefined,
+      keyExpiryAlertWindow: undefined,
     });
     expect(config.warnings).toEqual([]);
   });
@@ -117,6 +121,10 @@ describe('discoverConfig', () => {
       masterKey: 'sk-master',
       databaseUrl: '/var/lib/tollgate.db',
       maxRequestBodyBytes: undefined,
+      disableSpendLogs: false,
+      budgetReservationMaxTokens: undefined,
+      alertWebhookUrl: undefined,
+      keyExpiryAlertWindow: undefined,
     });
   });
 

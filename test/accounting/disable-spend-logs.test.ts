@@ -19,7 +19,7 @@ describe('general_settings.disable_spend_logs', () => {
       logger: silentLogger,
     });
     try {
-      const { key, apiKey } = tollgate.keys.createKey({ maxBudget: 0.01 });
+      const { key, apiKey } = tollgate.keys.createKey({ maxBudget: 1 });
       await tollgate.chat(
         { model: 'chat', messages: [{ role: 'user', content: 'hello' }], max_tokens: 1 },
         { apiKey: key },
