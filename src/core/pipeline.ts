@@ -346,7 +346,10 @@ export class Pipeline {
 
 /** What accounting needs to know about a chat request before it runs. */
 function describeChat(ctx: RequestContext, request: ChatRequest): void {
-  ctx.bound = { promptBytes: chatPromptBytes(request), maxOutputTokens: chatMaxOutputTokens(request) };
+  ctx.bound = {
+    promptBytes: chatPromptBytes(request),
+    maxOutputTokens: chatMaxOutputTokens(request),
+  };
   ctx.endUser = request.user ?? undefined;
   ctx.metadata = request.metadata ?? undefined;
 }
