@@ -4,6 +4,8 @@ import { GatewayError } from '../core/errors.js';
 import type { Tollgate } from '../tollgate.js';
 import type { Exchange } from './exchange.js';
 import type { BodyLimits } from './request-body.js';
+import { handleAnthropicCountTokens } from './anthropic/count-tokens-route.js';
+import { handleAnthropicMessages } from './anthropic/messages-route.js';
 import { sendError } from './respond.js';
 import { handleChatCompletions } from './routes/chat-completions.js';
 import { handleEmbeddings } from './routes/embeddings.js';
@@ -29,6 +31,8 @@ const ROUTES = new Map<string, Route>([
   ['POST /chat/completions', handleChatCompletions],
   ['POST /v1/embeddings', handleEmbeddings],
   ['POST /embeddings', handleEmbeddings],
+  ['POST /v1/messages', handleAnthropicMessages],
+  ['POST /v1/messages/count_tokens', handleAnthropicCountTokens],
   ['GET /v1/models', handleListModels],
   ['GET /models', handleListModels],
   ['GET /health', handleHealth],

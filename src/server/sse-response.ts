@@ -7,7 +7,7 @@ import { gatewayHeaders } from './gateway-headers.js';
 import { toOpenAIErrorEnvelope } from './openai-error-envelope.js';
 
 /** Resolves when the response can take more data, or when it is gone. */
-function drained(res: ServerResponse): Promise<void> {
+export function drained(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       res.off('drain', done);
