@@ -84,7 +84,9 @@ describe('discoverConfig', () => {
       AWS_REGION: 'eu-west-1',
     };
     const groups = (knownProviders: string[]) =>
-      discoverConfig(env, { knownProviders }).deployments.map((d) => d.modelGroup);
+      discoverConfig(env, { knownProviders, ollamaReachable: true }).deployments.map(
+        (d) => d.modelGroup,
+      );
     expect(groups(['mock'])).toEqual(['mock/echo', 'mock/*']);
     expect(groups(ALL_PROVIDERS)).toEqual([
       'mock/echo',
@@ -105,11 +107,16 @@ describe('discoverConfig', () => {
     });
   });
 
-  it('points ollama/* at the local default without probing it', () => {
-    const ollama = discoverConfig({}, { knownProviders: ALL_PROVIDERS }).deployments.find(
-      (d) => d.provider === 'ollama',
+  it('lists ollama/* only for an Ollama that is there: reachable by default, or named', () => {
+    const ollamaOf = (env: Record<string, string>, ollamaReachable: boolean) =>
+      discoverConfig(env, { knownProviders: ALL_PROVIDERS, ollamaReachable }).deployments.find(
+        (d) => d.provider === 'ollama',
+      );
+    expect(ollamaOf({}, false)).toBeUndefined();
+    expect(ollamaOf({}, true)?.apiBase).toBe('http://127.0.0.1:11434');
+    expect(ollamaOf({ OLLAMA_API_BASE: 'http://10.0.0.5:11434' }, false)?.apiBase).toBe(
+      'http://10.0.0.5:11434',
     );
-    expect(ollama?.apiBase).toBe('http://127.0.0.1:11434');
   });
 
   it('reads the master key and database URL from the environment', () => {

@@ -8,7 +8,7 @@ import { ENV_REFERENCE_PREFIX } from './resolve-env-references.js';
 interface DiscoverySource {
   readonly provider: string;
   /** Settings of its `<provider>/*` entry, or undefined when the environment does not enable it. */
-  readonly params: (env: Environment) => ConfigRecord | undefined;
+  readonly params: (env: Environment, options?: LoadOptions) => ConfigRecord | undefined;
 }
 
 const OLLAMA_DEFAULT_BASE = 'http://127.0.0.1:11434';
@@ -61,12 +61,14 @@ const DISCOVERY_SOURCES: readonly DiscoverySource[] = [
   },
   {
     provider: 'ollama',
-    // Included whenever its adapter exists, without probing 127.0.0.1:11434: a network call at
-    // start-up would slow every start and fail differently offline. A request to an absent
-    // Ollama fails like any unreachable upstream.
-    params: (env) => ({
-      api_base: firstReference(env, ['OLLAMA_API_BASE']) ?? OLLAMA_DEFAULT_BASE,
-    }),
+    // SPEC §1: "an Ollama at http://127.0.0.1:11434" — one that is there. OLLAMA_API_BASE names
+    // one; otherwise the caller says whether the default address answered (probe-ollama.ts),
+    // so that `ollama/*` is never advertised when nothing could serve it.
+    params: (env, options) => {
+      const configured = firstReference(env, ['OLLAMA_API_BASE']);
+      if (configured !== undefined) return { api_base: configured };
+      return options?.ollamaReachable === true ? { api_base: OLLAMA_DEFAULT_BASE } : undefined;
+    },
   },
 ];
 
@@ -87,7 +89,7 @@ export function discoverConfig(env: Environment, options?: LoadOptions): LoadedC
   ];
   for (const source of DISCOVERY_SOURCES) {
     if (!knownProviders.includes(source.provider)) continue;
-    const params = source.params(env);
+    const params = source.params(env, options);
     if (params === undefined) continue;
     modelList.push({
       model_name: `${source.provider}/*`,

@@ -17,6 +17,12 @@ export interface LoadOptions {
    * own so they do not depend on which adapters have landed.
    */
   readonly knownProviders?: readonly string[] | undefined;
+  /**
+   * Discovery only: whether an Ollama answered at its default address (the CLI probes it; a
+   * pure function of its inputs cannot). Without it, Ollama is listed only when OLLAMA_API_BASE
+   * is set.
+   */
+  readonly ollamaReachable?: boolean | undefined;
 }
 
 export interface ParseConfigOptions extends LoadOptions {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { discoverConfig, loadConfigFile } from '../config/index.js';
+import { probeOllama } from '../config/probe-ollama.js';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import type { Logger } from '../core/logger.js';
 import { Tollgate } from '../tollgate.js';
@@ -90,7 +91,7 @@ export async function startGateway(
 ): Promise<StartedGateway> {
   const config: LoadedConfig =
     options.configPath === undefined
-      ? discoverConfig(context.env)
+      ? discoverConfig(context.env, { ollamaReachable: await probeOllama() })
       : loadConfigFile(options.configPath, context.env);
   for (const warning of config.warnings) context.logger.warn(warning);
   const tollgate = Tollgate.create({
