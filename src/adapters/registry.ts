@@ -2,7 +2,9 @@ import type { AdapterFactory } from '../core/adapter.js';
 import type { UpstreamPools } from '../core/upstream-http.js';
 import { createAnthropicAdapter } from './anthropic/anthropic-adapter.js';
 import { createAzureAdapter } from './azure/azure-adapter.js';
+import { createBedrockAdapter } from './bedrock/bedrock-adapter.js';
 import { createMockAdapter } from './mock/mock-adapter.js';
+import { createOllamaAdapter } from './ollama/ollama-adapter.js';
 import { createOpenAIAdapter } from './openai/openai-adapter.js';
 
 /**
@@ -16,6 +18,9 @@ const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   openai: (pools) => (deployment) => createOpenAIAdapter(deployment, pools),
   azure: (pools) => (deployment) => createAzureAdapter(deployment, pools),
   anthropic: (pools) => (deployment) => createAnthropicAdapter(deployment, pools),
+  bedrock: (pools) => (deployment) => createBedrockAdapter(deployment, pools),
+  ollama: (pools) => (deployment) => createOllamaAdapter(deployment, pools),
+  ollama_chat: (pools) => (deployment) => createOllamaAdapter(deployment, pools),
 };
 
 /** Provider prefixes Tollgate can serve. */
