@@ -91,7 +91,10 @@ describe('crash safety of the spend log', () => {
     const workers = Array.from({ length: 16 }, () => worker());
     // Load until enough requests completed (a loaded CI machine is slower), at least 1 s.
     const loadStarted = Date.now();
-    while (Date.now() - loadStarted < 1_000 || (completed.length < 150 && Date.now() - loadStarted < 20_000)) {
+    while (
+      Date.now() - loadStarted < 1_000 ||
+      (completed.length < 150 && Date.now() - loadStarted < 20_000)
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const killedAt = Date.now();
