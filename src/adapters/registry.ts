@@ -3,9 +3,11 @@ import type { UpstreamPools } from '../core/upstream-http.js';
 import { createAnthropicAdapter } from './anthropic/anthropic-adapter.js';
 import { createAzureAdapter } from './azure/azure-adapter.js';
 import { createBedrockAdapter } from './bedrock/bedrock-adapter.js';
+import { createGeminiAdapter } from './gemini/gemini-adapter.js';
 import { createMockAdapter } from './mock/mock-adapter.js';
 import { createOllamaAdapter } from './ollama/ollama-adapter.js';
 import { createOpenAIAdapter } from './openai/openai-adapter.js';
+import { createVertexAIAdapter } from './vertex-ai/vertex-ai-adapter.js';
 
 /**
  * The only file that lists every provider. A provider prefix (`openai/...`) maps to the factory
@@ -17,6 +19,8 @@ const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
   mock: () => createMockAdapter,
   openai: (pools) => (deployment) => createOpenAIAdapter(deployment, pools),
   azure: (pools) => (deployment) => createAzureAdapter(deployment, pools),
+  gemini: (pools) => (deployment) => createGeminiAdapter(deployment, pools),
+  vertex_ai: (pools) => (deployment) => createVertexAIAdapter(deployment, pools),
   anthropic: (pools) => (deployment) => createAnthropicAdapter(deployment, pools),
   bedrock: (pools) => (deployment) => createBedrockAdapter(deployment, pools),
   ollama: (pools) => (deployment) => createOllamaAdapter(deployment, pools),
