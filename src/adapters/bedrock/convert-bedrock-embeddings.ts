@@ -3,7 +3,7 @@ import type { CallOptions } from '../../core/adapter.js';
 import type { EmbeddingRequest } from '../../core/embeddings.js';
 import { GatewayError } from '../../core/errors.js';
 import { formatZodIssues, parseJson } from '../../core/json.js';
-import { mergeProviderOptions, unsupportedParameter } from '../../core/provider-options.js';
+import { mergeProviderOptions } from '../../core/provider-options.js';
 import { redactUpstreamBody } from '../../core/redact.js';
 import type { UpstreamTarget } from '../../core/upstream-http.js';
 import { BEDROCK_PROVIDER } from './bedrock-endpoint.js';
@@ -57,17 +57,10 @@ export function embeddingTexts(request: EmbeddingRequest): string[] {
 
 type BodyOptions = Pick<CallOptions, 'dropParams' | 'warnings' | 'providerOptions'>;
 
-function refuseUser(request: EmbeddingRequest, options: BodyOptions): void {
-  if (request.user !== undefined && request.user !== null) {
-    unsupportedParameter(options, { provider: BEDROCK_PROVIDER, param: 'user' });
-  }
-}
-
 export function titanEmbeddingBody(
   text: string,
   context: { request: EmbeddingRequest; options: BodyOptions },
 ): Record<string, unknown> {
-  refuseUser(context.request, context.options);
   const dimensions = context.request.dimensions;
   const body = { inputText: text, ...(dimensions == null ? {} : { dimensions }) };
   return mergeProviderOptions(body, context.options.providerOptions);
@@ -77,7 +70,6 @@ export function cohereEmbeddingBody(
   texts: string[],
   context: { request: EmbeddingRequest; options: BodyOptions },
 ): Record<string, unknown> {
-  refuseUser(context.request, context.options);
   const dimensions = context.request.dimensions;
   const body = {
     texts,

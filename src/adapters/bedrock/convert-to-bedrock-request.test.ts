@@ -37,7 +37,6 @@ describe('convertToBedrockRequest: parameters', () => {
   it.each([
     ['n', { n: 2 }],
     ['seed', { seed: 7 }],
-    ['user', { user: 'u-1' }],
     ['logprobs', { logprobs: true }],
     ['presence_penalty', { presence_penalty: 0.5 }],
     ['prediction', { prediction: { type: 'content', content: 'x' } }],
@@ -46,6 +45,12 @@ describe('convertToBedrockRequest: parameters', () => {
     const error = errorOf(() => convert(fields));
     expect([error.code, error.status, error.param]).toEqual(['unsupported_parameter', 400, param]);
     expect(error.message).toContain('bedrock');
+  });
+
+  it('accepts user without sending it: the gateway records it on the spend row', () => {
+    const { body, warnings } = convert({ user: 'u-1' });
+    expect(warnings).toEqual([]);
+    expect(body).toEqual({ messages: [{ role: 'user', content: [{ text: 'Say hello.' }] }] });
   });
 
   it('drops them with a warning under drop_params, and accepts OpenAI defaults', () => {

@@ -44,6 +44,9 @@ const MAPPED_FIELDS: ReadonlySet<string> = new Set([
   'parallel_tool_calls',
   'response_format',
   'reasoning_effort',
+  // `user` is honoured by the gateway itself (recorded on the spend row); a provider without an
+  // end-user field needs nothing more, so it is neither sent nor refused.
+  'user',
 ]);
 
 /** A field's value that asks for nothing (OpenAI's defaults) and so needs no refusal. */

@@ -29,6 +29,9 @@ export interface GeminiRequestInit {
 
 /** Canonical fields this converter maps (or that only steer the gateway). */
 const HANDLED: ReadonlySet<string> = new Set([
+  // `user` is honoured by the gateway itself (recorded on the spend row); a provider without an
+  // end-user field needs nothing more, so it is neither sent nor refused.
+  'user',
   ...GATEWAY_FIELDS,
   'model',
   'messages',
@@ -60,7 +63,6 @@ function isDefault(key: string, value: unknown): boolean {
 const REASONS: Readonly<Record<string, string>> = {
   parallel_tool_calls: 'Gemini cannot be kept from calling several functions at once',
   logit_bias: 'Gemini has no token biasing',
-  user: 'Gemini has no end-user identifier',
 };
 
 /** Every request field the converter does not map is refused or dropped (never ignored). */

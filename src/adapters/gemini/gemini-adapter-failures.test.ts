@@ -240,7 +240,6 @@ describe('gemini adapter: requests it cannot send', () => {
   it.each([
     ['logit_bias', { logit_bias: { '42': 1 } }],
     ['logprobs', { logprobs: true }],
-    ['user', { user: 'u-1' }],
     ['parallel_tool_calls', { parallel_tool_calls: false }],
     ['prediction', { prediction: { type: 'content', content: 'x' } }],
   ])('refuses %s naming it and the provider', async (param, fields) => {
@@ -259,10 +258,10 @@ describe('gemini adapter: requests it cannot send', () => {
   it('drops them with a warning under drop_params', async () => {
     upstream.enqueue(reply.json(await loadJson(fixture('gemini-text.json'))));
     const options = makeCallOptions({ dropParams: true });
+    // `user` is not among them: the gateway records it on the spend row, nothing to drop.
     await adapter().generate(makeChatRequest({ logit_bias: { '1': 1 }, user: 'u' }), options);
     expect(options.warnings.messages).toEqual([
       'dropped logit_bias: not supported by gemini (Gemini has no token biasing)',
-      'dropped user: not supported by gemini (Gemini has no end-user identifier)',
     ]);
     expect(upstream.requests[0]?.body).toEqual({
       contents: [{ role: 'user', parts: [{ text: 'Say hello.' }] }],

@@ -56,6 +56,9 @@ const MAPPED_FIELDS: ReadonlySet<string> = new Set([
   'parallel_tool_calls',
   'response_format',
   'reasoning_effort',
+  // `user` is honoured by the gateway itself (recorded on the spend row); a provider without an
+  // end-user field needs nothing more, so it is neither sent nor refused.
+  'user',
 ]);
 
 function refuseUnmapped(request: ChatRequest, context: ConvertContext): void {
@@ -295,9 +298,6 @@ export function convertToOllamaEmbedRequest(
         provider: context.provider,
       },
     );
-  }
-  if (request.user !== undefined && request.user !== null) {
-    unsupportedParameter(context.options, { provider: context.provider, param: 'user' });
   }
   const body = {
     model: context.model,

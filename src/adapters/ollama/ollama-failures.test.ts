@@ -128,7 +128,6 @@ describe('ollama stream failures', () => {
 describe('ollama parameters', () => {
   it.each([
     ['n', { n: 2 }],
-    ['user', { user: 'u-1' }],
     ['logit_bias', { logit_bias: { '50256': -100 } }],
     ['tool_choice', { tool_choice: 'required' as const }],
     ['parallel_tool_calls', { parallel_tool_calls: false }],
@@ -147,8 +146,16 @@ describe('ollama parameters', () => {
   it('drops them with a warning under drop_params', async () => {
     upstream.enqueue(reply.json(await loadJson(fixture('ollama-text.json'))));
     const options = makeCallOptions({ dropParams: true });
+    await adapter().generate(makeChatRequest({ n: 2 }), options);
+    expect(options.warnings.messages).toEqual(['dropped n: not supported by ollama']);
+  });
+
+  it('accepts user without sending it: the gateway records it on the spend row', async () => {
+    upstream.enqueue(reply.json(await loadJson(fixture('ollama-text.json'))));
+    const options = makeCallOptions();
     await adapter().generate(makeChatRequest({ user: 'u-1' }), options);
-    expect(options.warnings.messages).toEqual(['dropped user: not supported by ollama']);
+    expect(options.warnings.messages).toEqual([]);
+    expect(JSON.stringify(upstream.requests[0]?.body)).not.toContain('u-1');
   });
 
   it('refuses image URLs it would have to fetch', async () => {
