@@ -19,12 +19,57 @@ export function drained(res: ServerResponse): Promise<void> {
   });
 }
 
+/** Above this much pending text, write at once instead of waiting for the end of the tick. */
+const MAX_PENDING_CHARS = 64 * 1024;
+
+/**
+ * Coalesces the events produced in one tick (an upstream read often carries many chunks) into
+ * one `res.write`: each write adds chunked-encoding framing and work in the socket layer, and
+ * per-chunk writes were a measurable share of a stream's CPU (BENCHMARKS.md notes). The first
+ * event goes out at the end of the current tick, so time to first byte is unchanged.
+ */
+class SseBatcher {
+  private pending = '';
+  private scheduled = false;
+  /** Set when the socket asked us to wait (write returned false). */
+  needsDrain = false;
+  private readonly res: ServerResponse;
+
+  constructor(res: ServerResponse) {
+    this.res = res;
+  }
+
+  push(text: string): void {
+    this.pending += text;
+    if (this.pending.length >= MAX_PENDING_CHARS) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending === '' || this.res.destroyed) return;
+    const text = this.pending;
+    this.pending = '';
+    if (!this.res.write(text)) this.needsDrain = true;
+  }
+
+  /** Ends the response with whatever is pending plus a last event. */
+  end(last: string): void {
+    const text = this.pending + last;
+    this.pending = '';
+    if (!this.res.destroyed) this.res.end(text);
+  }
+}
+
 /**
  * Writes a started stream as OpenAI-style server-sent events. Chunks go out as they arrive (no
- * buffering); the final usage chunk is sent only when the client asked for it
- * (`stream_options.include_usage`). A failure after the first chunk becomes a `data: {"error"}`
- * event followed by `[DONE]` (SPEC §3). A client that goes away ends the loop, which cancels the
- * upstream request through the stream's `return()`.
+ * buffering beyond the current tick); the final usage chunk is sent only when the client asked
+ * for it (`stream_options.include_usage`). A failure after the first chunk becomes a
+ * `data: {"error"}` event followed by `[DONE]` (SPEC §3). A client that goes away ends the loop,
+ * which cancels the upstream request through the stream's `return()`.
  */
 export async function writeSseStream(
   res: ServerResponse,
@@ -38,17 +83,21 @@ export async function writeSseStream(
     'x-accel-buffering': 'no',
     ...gatewayHeaders(options.ctx),
   });
+  const batcher = new SseBatcher(res);
   try {
     for await (const chunk of stream) {
       if (res.destroyed) break;
       if (!options.includeUsage && chunk.choices.length === 0 && chunk.usage != null) continue;
-      if (!res.write(sseData(JSON.stringify(chunk)))) await drained(res);
+      batcher.push(sseData(JSON.stringify(chunk)));
+      if (batcher.needsDrain) {
+        batcher.needsDrain = false;
+        await drained(res);
+      }
     }
-    if (!res.destroyed) res.end(SSE_DONE);
+    batcher.end(SSE_DONE);
   } catch (error) {
     if (res.destroyed) return;
     const envelope = toOpenAIErrorEnvelope(toGatewayError(error));
-    res.write(sseData(JSON.stringify(envelope)));
-    res.end(SSE_DONE);
+    batcher.end(sseData(JSON.stringify(envelope)) + SSE_DONE);
   }
 }

@@ -152,6 +152,7 @@ describe('azure adapter: responses', () => {
           },
         },
         "system_fingerprint": "fp_b705f0c291",
+        "usage": undefined,
       }
     `);
     expect(chunks.filter((chunk) => chunk.choices.length === 0)).toHaveLength(1);

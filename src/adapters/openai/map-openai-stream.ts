@@ -134,12 +134,26 @@ class OpenAIStreamState {
     return this.attachMetadata(chunk);
   }
 
+  /**
+   * The chunk was parsed from this event alone and is shared with nothing, so it is completed in
+   * place rather than copied: a fresh object per chunk (spreads, hidden-class churn, garbage) was
+   * the largest single cost of a stream in the benchmark (BENCHMARKS.md, 2026-11-24 notes).
+   */
   private toCanonical(chunk: OpenAIChunk): ChatChunk {
-    const canonical: ChatChunk = {
-      ...omitFields(chunk, ENVELOPE_FIELDS),
-      ...this.identityFields(),
-      choices: chunk.choices.map((choice) => this.mapChoice(choice)),
-    };
+    const identity = this.streamIdentity();
+    const canonical = chunk as unknown as ChatChunk;
+    canonical.id = identity.id;
+    canonical.object = 'chat.completion.chunk';
+    canonical.created = identity.created;
+    canonical.model = identity.model;
+    // Usage is sent once, on the final chunk (end()); undefined keeps the shape and is not serialised.
+    if (canonical.usage !== undefined) canonical.usage = undefined;
+    const choices = chunk.choices;
+    for (let index = 0; index < choices.length; index += 1) {
+      const choice = choices[index] as OpenAIChunkChoice;
+      const mapped = this.mapChoice(choice);
+      if (mapped !== (choice as unknown)) (canonical.choices)[index] = mapped;
+    }
     return this.attachMetadata(canonical);
   }
 
@@ -163,16 +177,18 @@ class OpenAIStreamState {
     };
   }
 
+  private streamIdentity(): StreamIdentity {
+    // A stream whose chunks carry no id (some compatible servers): give it one.
+    this.identity ??= {
+      id: `chatcmpl-${randomUUID()}`,
+      created: Math.floor(Date.now() / 1000),
+      model: this.init.model,
+    };
+    return this.identity;
+  }
+
   private identityFields(): Pick<ChatChunk, 'id' | 'object' | 'created' | 'model'> {
-    if (this.identity === undefined) {
-      // A stream whose chunks carry no id (some compatible servers): give it one.
-      this.identity = {
-        id: `chatcmpl-${randomUUID()}`,
-        created: Math.floor(Date.now() / 1000),
-        model: this.init.model,
-      };
-    }
-    return { ...this.identity, object: 'chat.completion.chunk' };
+    return { ...this.streamIdentity(), object: 'chat.completion.chunk' };
   }
 
   private attachMetadata(chunk: ChatChunk): ChatChunk {

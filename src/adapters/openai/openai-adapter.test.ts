@@ -225,6 +225,7 @@ describe('openai adapter: stream', () => {
         "object": "chat.completion.chunk",
         "service_tier": "default",
         "system_fingerprint": "fp_06737a9306",
+        "usage": undefined,
       }
     `);
     expect(chunks.at(-1)).toMatchInlineSnapshot(`
