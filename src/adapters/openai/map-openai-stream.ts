@@ -152,7 +152,7 @@ class OpenAIStreamState {
     for (let index = 0; index < choices.length; index += 1) {
       const choice = choices[index] as OpenAIChunkChoice;
       const mapped = this.mapChoice(choice);
-      if (mapped !== (choice as unknown)) (canonical.choices)[index] = mapped;
+      if (mapped !== (choice as unknown)) canonical.choices[index] = mapped;
     }
     return this.attachMetadata(canonical);
   }
