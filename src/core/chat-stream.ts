@@ -3,6 +3,7 @@ import type { ChatMessage } from './chat-request.js';
 import { toGatewayError } from './errors.js';
 import { estimatePromptTokens, estimateTokens } from './estimate-tokens.js';
 import { makeUsage } from './usage.js';
+import { reportsEstimatedUsage } from './usage-estimated.js';
 import type { RequestContext, RequestStatus } from './request-context.js';
 
 /** Runs the settle and log stages of a stream, once, when it ends however it ends. */
@@ -101,6 +102,7 @@ export class ChatStream implements AsyncIterableIterator<ChatChunk> {
     if (chunk.usage != null) this.ctx.usage = chunk.usage;
     if (isUsageOnly(chunk)) {
       this.usageChunk = chunk;
+      if (reportsEstimatedUsage(chunk.provider_metadata)) this.ctx.usageEstimated = true;
       return;
     }
     for (const choice of chunk.choices) {

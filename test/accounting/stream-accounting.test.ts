@@ -111,4 +111,22 @@ describe('stream accounting: one row per stream, however it ends', () => {
       (row?.promptTokens ?? 0) * 1_000 + (row?.completionTokens ?? 0) * 2_000,
     );
   });
+
+  it('a server that streams no usage: estimated tokens, priced, and flagged on the row', async () => {
+    const { key, apiKey } = gateway.tollgate.keys.createKey({});
+    // streamChunks minus its usage chunk: what a server that ignores include_usage sends.
+    upstream.enqueue(reply.sse(streamChunks(4).slice(0, -1)));
+    const stream = await clientFor(gateway, key).chat.completions.create({
+      model: 'chat',
+      messages: MESSAGES,
+      stream: true,
+    });
+    for await (const _chunk of stream) void _chunk;
+    const [row] = await rowsOf(gateway, apiKey.id, 1);
+    expect(row).toMatchObject({ status: 'success', usageEstimated: true, promptTokens: 7 });
+    expect(row?.completionTokens).toBeGreaterThanOrEqual(4);
+    expect(row?.costNanos).toBe(
+      (row?.promptTokens ?? 0) * 1_000 + (row?.completionTokens ?? 0) * 2_000,
+    );
+  });
 });

@@ -8,6 +8,8 @@ import type { UpstreamTarget } from '../../core/upstream-http.js';
 import { makeUsage, type Usage } from '../../core/usage.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';
+import type { ChatMessage } from '../../core/chat-request.js';
+import { estimatePromptTokens, estimateTokens } from '../../core/estimate-tokens.js';
 import { omitFields } from './omit-fields.js';
 import { mapOpenAIStreamError } from './openai-error.js';
 import { readOpenAIChunk, type OpenAIChunk, type OpenAIChunkChoice } from './read-openai-chunk.js';
@@ -23,7 +25,7 @@ import { readOpenAIChunk, type OpenAIChunk, type OpenAIChunkChoice } from './rea
  * - Usage is never forwarded on a content chunk: the last usage seen (on the usage chunk, or on
  *   a content chunk as some servers do) goes out in one final `choices: []` chunk, always, even
  *   when the client did not ask; without any (a server that ignores `stream_options`) it is
- *   reported as 0 tokens with a warning.
+ *   estimated with a tokenizer, marked `usage_estimated`, and a warning is recorded.
  * - A chunk with neither choices nor usage carries only provider data (Azure's first chunk holds
  *   `prompt_filter_results`, https://learn.microsoft.com/azure/ai-services/openai/concepts/content-filter-streaming).
  *   It must not look like the usage chunk, and it must not be the stream's first chunk (the
@@ -36,6 +38,8 @@ export interface OpenAIStreamInit {
   /** Reported as `model` when the upstream leaves it empty. */
   readonly model: string;
   readonly warnings: WarningSink;
+  /** The prompt, to estimate usage when a server streams none. */
+  readonly prompt: readonly ChatMessage[];
 }
 
 /** Fields the mapper sets itself on every canonical chunk (usage goes only on the last). */
@@ -74,6 +78,8 @@ class OpenAIStreamState {
   private usage: Usage | undefined;
   private usageExtras: Record<string, unknown> = {};
   private pendingMetadata: Record<string, unknown> | undefined;
+  /** Output text seen, for an estimate when the server sends no usage (most send it). */
+  private readonly output: string[] = [];
 
   constructor(init: OpenAIStreamInit) {
     this.init = init;
@@ -110,7 +116,7 @@ class OpenAIStreamState {
   }
 
   /** The final usage chunk; throws when the body ended before the answer did. */
-  end(): ChatChunk {
+  async end(): Promise<ChatChunk> {
     if (!this.done && !this.finished) {
       throw new GatewayError(
         'upstream_connection_failed',
@@ -120,10 +126,16 @@ class OpenAIStreamState {
     }
     let usage = this.usage;
     if (usage === undefined) {
-      this.init.warnings.warn(
-        `${this.init.target.provider} sent no usage in its stream; reported as 0 tokens`,
+      // A server that ignores stream_options.include_usage: the provider still billed the
+      // tokens, so estimate them (SPEC: usage always filled) and say so.
+      usage = makeUsage(
+        await estimatePromptTokens(this.init.prompt),
+        await estimateTokens(this.output.join('')),
       );
-      usage = makeUsage(0, 0);
+      this.pendingMetadata = { ...this.pendingMetadata, usage_estimated: true };
+      this.init.warnings.warn(
+        `${this.init.target.provider} sent no usage in its stream; tokens were estimated`,
+      );
     }
     const chunk: ChatChunk = {
       ...this.usageExtras,
@@ -158,6 +170,12 @@ class OpenAIStreamState {
   }
 
   private mapChoice(choice: OpenAIChunkChoice): ChatChunkChoice {
+    const delta = choice.delta;
+    if (delta.content) this.output.push(delta.content);
+    if (delta.reasoning_content) this.output.push(delta.reasoning_content);
+    if (delta.tool_calls) {
+      for (const call of delta.tool_calls) this.output.push(call.function?.arguments ?? '');
+    }
     const finish = mapOpenAIFinishReason(choice.finish_reason);
     if (finish.reason !== null) this.finished = true;
     if (finish.raw === undefined) {
@@ -241,5 +259,5 @@ export async function* mapOpenAIStream(
     // After [DONE] the answer is complete; a failure while draining the body changes nothing.
     if (!state.done) throw error;
   }
-  yield state.end();
+  yield await state.end();
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../core/chat-request.js';
+import { estimatePromptTokens, estimateTokens } from '../../core/estimate-tokens.js';
 import { toUpstreamRequest } from '../../core/pipeline.js';
 import { UpstreamPools } from '../../core/upstream-http.js';
 import {
@@ -301,25 +302,35 @@ describe('openai adapter: stream', () => {
     ]);
   });
 
-  it('reports 0 tokens with a warning when the upstream sends no usage', async () => {
+  it('estimates usage, and says so, when the upstream sends none', async () => {
     const base = { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm' };
     upstream.enqueue(
       reply.sse([
+        JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: 'Hello there' } }] }),
         JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }),
       ]),
     );
     const options = makeCallOptions();
-    const chunks = await collect(adapter().stream(makeChatRequest(), options));
+    const request = makeChatRequest();
+    const chunks = await collect(adapter().stream(request, options));
+    const promptTokens = await estimatePromptTokens(request.messages);
+    const completionTokens = await estimateTokens('Hello there');
+    expect(completionTokens).toBeGreaterThan(0);
     expect(chunks.at(-1)).toEqual({
       id: 'c1',
       object: 'chat.completion.chunk',
       created: 1,
       model: 'm',
       choices: [],
-      usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+      },
+      provider_metadata: { openai: { usage_estimated: true } },
     });
     expect(options.warnings.messages).toEqual([
-      'openai sent no usage in its stream; reported as 0 tokens',
+      'openai sent no usage in its stream; tokens were estimated',
     ]);
   });
 

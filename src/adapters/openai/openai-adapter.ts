@@ -83,6 +83,7 @@ class OpenAICompatibleAdapter implements ModelAdapter {
       target: this.target,
       model: this.deployment.providerModel,
       warnings: options.warnings,
+      prompt: request.messages,
     });
   }
 
