@@ -18,7 +18,12 @@ import { ModelCatalog } from './core/model-catalog.js';
 import { Pipeline } from './core/pipeline.js';
 import { LIBRARY_PRINCIPAL, MASTER_PRINCIPAL } from './core/principal.js';
 import { RequestContext, type RequestKind } from './core/request-context.js';
-import { SingleAttemptRouter } from './core/router.js';
+import {
+  GatewayRouter,
+  type DeploymentHealthView,
+  type RouterTuning,
+  type TokenRates,
+} from './core/router/index.js';
 import { UpstreamPools } from './core/upstream-http.js';
 import type { LoadedConfig } from './config/loaded-config.js';
 import { discoverConfig, loadConfigFile, parseConfig } from './config/index.js';
@@ -33,7 +38,14 @@ import { createSpendWriter, type SpendWriter } from './accounting/spend-writer.j
 import { KeyService } from './keys/key-service.js';
 import { MemoryRateLimiter } from './policy/memory-rate-limiter.js';
 import { createPriceBook } from './pricing/index.js';
-import type { PriceBook } from './pricing/pricing.js';
+import { CachingRouter } from './cache/caching-router.js';
+import { createResponseCache } from './cache/create-response-cache.js';
+import { embedWithCatalog } from './cache/embed-with-catalog.js';
+import { installCache } from './cache/install-cache.js';
+import type { ResponseCache } from './cache/response-cache.js';
+import type { CacheHealth } from './cache/cache.js';
+import { NANOS_PER_USD } from './pricing/pricing.js';
+import type { DeploymentPricing, PriceBook } from './pricing/pricing.js';
 
 export interface TollgateOptions {
   /**
@@ -52,8 +64,10 @@ export interface TollgateOptions {
   /** Generate and store a master key when none exists (what the server does on first start). */
   readonly generateMasterKey?: boolean | undefined;
   readonly logger?: Logger | undefined;
-  /** The clock for budgets, key expiry and rate limits (tests control time with it). */
+  /** The clock for budgets, key expiry, rate limits and cooldowns (tests control time with it). */
   readonly now?: (() => number) | undefined;
+  /** Router backoff, waits and sampling (tests shorten them); `router_settings` set the rest. */
+  readonly routerTuning?: Partial<RouterTuning> | undefined;
 }
 
 /** Reserved output tokens for a request without max_tokens, unless configured. */
@@ -72,6 +86,18 @@ export interface Readiness {
   readonly ready: boolean;
   readonly database: 'ok' | 'unavailable';
   readonly deployments: number;
+  /** The response cache, when on; a degraded cache serves misses and does not make it unready. */
+  readonly cache?: CacheHealth | undefined;
+  /**
+   * Deployments out of rotation after failures, and until when (ISO time). They do not make the
+   * gateway unready: the others, and the fallbacks, still serve.
+   */
+  readonly coolingDown: ReadonlyArray<{
+    readonly id: string;
+    readonly modelGroup: string;
+    readonly until: string;
+    readonly reason: string | undefined;
+  }>;
 }
 
 export type ChatRequestInput = z.input<typeof chatRequestSchema>;
@@ -98,6 +124,10 @@ export class Tollgate {
   readonly prices: PriceBook;
   /** The spend log writer (flush it to read rows just written). */
   readonly spendWriter: SpendWriter;
+  /** Strategies, retries, fallbacks and cooldowns; its health registry backs readiness. */
+  readonly router: GatewayRouter;
+  /** The response cache (`litellm_settings.cache`), if on. */
+  readonly cache: ResponseCache | undefined;
   private readonly pools: UpstreamPools;
   private readonly stopWatching: Array<() => void> = [];
   private closed = false;
@@ -108,6 +138,8 @@ export class Tollgate {
     logger: Logger;
     masterKey: { hash: string | undefined; generated: string | undefined };
     now: () => number;
+    routerTuning: Partial<RouterTuning> | undefined;
+    env: NodeJS.ProcessEnv;
   }) {
     this.config = init.config;
     this.database = init.database;
@@ -119,9 +151,35 @@ export class Tollgate {
       adapterFor: createAdapterLookup(this.pools),
       createdAt: Math.floor(Date.now() / 1000),
     });
+    // One limiter for keys, teams and deployments (`deployment:<id>` subjects).
+    const limiter = new MemoryRateLimiter({ now: init.now });
+    this.router = new GatewayRouter({
+      policy: init.config.routerSettings,
+      resolveGroup: (name) => this.catalog.resolve(name),
+      limiter,
+      // Read at routing time: the price book is built below.
+      rates: (deployment) => tokenRates(this.prices.pricingFor(deployment)),
+      tuning: { now: init.now, ...init.routerTuning },
+    });
+    this.cache = init.config.litellmSettings.cache
+      ? createResponseCache({
+          params: init.config.litellmSettings.cacheParams,
+          env: init.env,
+          logger: init.logger,
+          now: init.now,
+          // Read at lookup time: prices and keys are built below.
+          costUsd: (deployment, usage) =>
+            this.prices.pricingFor(deployment).costNanos(usage) / NANOS_PER_USD,
+          keyAllowsControls: (keyId) => {
+            const allowed = this.keys.directory.keyById(keyId)?.metadata?.cache_controls;
+            return typeof allowed === 'boolean' ? allowed : undefined;
+          },
+          embed: embedWithCatalog(this.catalog),
+        })
+      : undefined;
     this.pipeline = new Pipeline({
       catalog: this.catalog,
-      router: new SingleAttemptRouter(),
+      router: this.cache === undefined ? this.router : new CachingRouter(this.router, this.cache),
       logger: init.logger,
       dropParams: init.config.litellmSettings.dropParams,
     });
@@ -145,13 +203,14 @@ export class Tollgate {
       keys: this.keys,
       ledger: this.ledger,
       prices: this.prices,
-      limiter: new MemoryRateLimiter({ now: init.now }),
+      limiter,
       writer: this.spendWriter,
       logger: init.logger,
       reservationOutputTokens:
         general.budgetReservationMaxTokens ?? DEFAULT_RESERVATION_OUTPUT_TOKENS,
       disableSpendLogs: general.disableSpendLogs,
     });
+    if (this.cache !== undefined) installCache(this.pipeline, this.cache);
     if (general.alertWebhookUrl !== undefined) {
       this.stopWatching.push(
         forwardAlertsToWebhook(this.alerts, { url: general.alertWebhookUrl, logger: init.logger }),
@@ -186,6 +245,8 @@ export class Tollgate {
         logger: options.logger ?? consoleLogger,
         masterKey,
         now: options.now ?? Date.now,
+        routerTuning: options.routerTuning,
+        env,
       });
     } catch (error) {
       database.close();
@@ -242,12 +303,30 @@ export class Tollgate {
     await this.spendWriter.flush();
   }
 
+  /**
+   * Every deployment built so far with its live health: cooldown, in flight, latency averages,
+   * recent failures, usage this minute (for the GraphQL `deployments` query).
+   */
+  deploymentHealth(): DeploymentHealthView[] {
+    return this.router.snapshot(this.catalog.handles());
+  }
+
   readiness(): Readiness {
     const database = this.database.ping() ? 'ok' : 'unavailable';
+    const health = this.deploymentHealth();
     return {
       ready: database === 'ok' && !this.closed,
       database,
-      deployments: this.catalog.handles().length,
+      deployments: health.length,
+      cache: this.cache?.health(),
+      coolingDown: health
+        .filter((deployment) => deployment.coolingDownUntil !== undefined)
+        .map((deployment) => ({
+          id: deployment.id,
+          modelGroup: deployment.modelGroup,
+          until: new Date(deployment.coolingDownUntil ?? 0).toISOString(),
+          reason: deployment.cooldownReason,
+        })),
     };
   }
 
@@ -258,6 +337,7 @@ export class Tollgate {
     for (const stop of this.stopWatching) stop();
     await this.catalog.close();
     await this.pools.close();
+    await this.cache?.close();
     // Every accepted request's row is written before the database closes (SPEC §1 shutdown).
     await this.spendWriter.close();
     this.database.close();
@@ -280,6 +360,16 @@ function loadConfiguration(
   if (config === undefined) return discoverConfig(env);
   if (typeof config === 'string') return loadConfigFile(config, env);
   return parseConfig(config, { source: undefined, env });
+}
+
+/** Nano-USD per token from a deployment's prices, for cost-based routing; undefined when unknown. */
+function tokenRates(pricing: DeploymentPricing): TokenRates | undefined {
+  if (!pricing.known) return undefined;
+  const tokens = 1_000_000;
+  return {
+    inputNanosPerToken: pricing.maxCostNanos({ promptBytes: tokens, maxOutputTokens: 0 }) / tokens,
+    outputNanosPerToken: pricing.maxCostNanos({ promptBytes: 0, maxOutputTokens: tokens }) / tokens,
+  };
 }
 
 /** Validates a chat request body; a failure is a 400 naming the field. */

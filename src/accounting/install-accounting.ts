@@ -1,5 +1,6 @@
 import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { ModelGroup } from '../core/model-catalog.js';
 import type { Pipeline } from '../core/pipeline.js';
 import type { RequestContext } from '../core/request-context.js';
 import type { AuthenticatedKey, KeyService } from '../keys/key-service.js';
@@ -27,6 +28,8 @@ interface AccountingState {
   authenticated: AuthenticatedKey | undefined;
   leases: RateLimitLease[];
   reservation: Reservation | undefined;
+  /** Top-ups taken when a fallback moved the request to a pricier group; settled at 0. */
+  topUps: Reservation[];
 }
 
 const STATE = Symbol('accounting');
@@ -34,7 +37,7 @@ const STATE = Symbol('accounting');
 function stateOf(ctx: RequestContext): AccountingState {
   let state = ctx.state.get(STATE) as AccountingState | undefined;
   if (state === undefined) {
-    state = { authenticated: undefined, leases: [], reservation: undefined };
+    state = { authenticated: undefined, leases: [], reservation: undefined, topUps: [] };
     ctx.state.set(STATE, state);
   }
   return state;
@@ -54,6 +57,17 @@ function limitsOf(row: {
 
 function hasLimits(spec: RateLimitSpec): boolean {
   return spec.rpm !== undefined || spec.tpm !== undefined || spec.maxParallel !== undefined;
+}
+
+/** The budget accounts a key's spend counts against: the key, and its team if any. */
+function budgetSubjects(
+  authenticated: AuthenticatedKey,
+): Array<{ kind: 'key' | 'team'; id: string }> {
+  const subjects: Array<{ kind: 'key' | 'team'; id: string }> = [
+    { kind: 'key', id: authenticated.key.id },
+  ];
+  if (authenticated.team !== undefined) subjects.push({ kind: 'team', id: authenticated.team.id });
+  return subjects;
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {
@@ -116,25 +130,40 @@ export function installAccounting(pipeline: Pipeline, deps: AccountingDeps): voi
     ctx.rateLimitRemaining = remaining;
   });
 
-  pipeline.use('budgetReservation', (ctx) => {
-    const state = stateOf(ctx);
-    const authenticated = state.authenticated;
-    if (authenticated === undefined || ctx.group === undefined) return;
+  /** The router may pick any deployment of the group: the most expensive one's maximum cost. */
+  const maxCostNanos = (ctx: RequestContext, group: ModelGroup): number => {
     const bound = {
       promptBytes: ctx.bound?.promptBytes ?? 0,
       maxOutputTokens: ctx.bound?.maxOutputTokens ?? deps.reservationOutputTokens,
     };
-    // The router may pick any deployment of the group: reserve for the most expensive one.
     let amount = 0;
-    for (const handle of ctx.group.deployments) {
+    for (const handle of group.deployments) {
       amount = Math.max(amount, deps.prices.pricingFor(handle.deployment).maxCostNanos(bound));
     }
-    const subjects: Array<{ kind: 'key' | 'team'; id: string }> = [
-      { kind: 'key', id: authenticated.key.id },
-    ];
-    if (authenticated.team !== undefined)
-      subjects.push({ kind: 'team', id: authenticated.team.id });
-    state.reservation = deps.ledger.reserve(subjects, amount);
+    return amount;
+  };
+
+  pipeline.use('budgetReservation', (ctx) => {
+    const state = stateOf(ctx);
+    const authenticated = state.authenticated;
+    if (authenticated === undefined || ctx.group === undefined) return;
+    state.reservation = deps.ledger.reserve(
+      budgetSubjects(authenticated),
+      maxCostNanos(ctx, ctx.group),
+    );
+  });
+
+  // A fallback to a pricier group reserves the difference first; a budget that cannot take it
+  // refuses the fallback (budget_exceeded), and the router tries the next one.
+  pipeline.use('fallback', (ctx, group) => {
+    const state = stateOf(ctx);
+    const authenticated = state.authenticated;
+    if (authenticated === undefined || state.reservation === undefined) return;
+    let held = state.reservation.amountNanos;
+    for (const topUp of state.topUps) held += topUp.amountNanos;
+    const needed = maxCostNanos(ctx, group);
+    if (needed <= held) return;
+    state.topUps.push(deps.ledger.reserve(budgetSubjects(authenticated), needed - held));
   });
 
   pipeline.use('settleCost', (ctx) => {
@@ -148,6 +177,8 @@ export function installAccounting(pipeline: Pipeline, deps: AccountingDeps): voi
         : 0;
     ctx.costUsd = costNanos / NANOS_PER_USD;
     if (state.reservation !== undefined) deps.ledger.settle(state.reservation, costNanos);
+    for (const topUp of state.topUps) deps.ledger.settle(topUp, 0);
+    state.topUps = [];
     const tokens = ctx.usage?.total_tokens ?? 0;
     for (const lease of state.leases) lease.release(tokens);
     state.leases = [];

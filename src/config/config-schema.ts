@@ -201,8 +201,20 @@ const cacheParamsSchema = z.object({
     )
     .optional(),
   password: z.string().optional(),
+  /** `redis://...`; overrides host/port/password (REDIS_URL, else 127.0.0.1:6379, by default). */
+  url: z.string().optional(),
+  /** Prefix of the cache's Redis keys. */
   namespace: z.string().optional(),
-  scope: z.string().optional(),
+  /** Who shares cached answers: everyone, a team (default), or one key. */
+  scope: z.enum(['global', 'team', 'key']).optional(),
+  /** The model group that embeds prompts for the semantic caches. */
+  embedding_model: z.string().optional(),
+  /** Memory bound of the `local` cache, in megabytes. */
+  max_size_mb: positiveNumber.optional(),
+  /** Whether keys may send cache controls (a key's metadata `cache_controls` overrides it). */
+  allow_client_controls: booleanLike.optional(),
+  /** Identical requests that may wait for one in flight; 0 turns coalescing off. */
+  coalesce_max_waiters: nonNegativeInteger.optional(),
   /** LiteLLM: `default_on` caches every request, `default_off` only those asking for it. */
   mode: z.enum(['default_on', 'default_off']).optional(),
   supported_call_types: z.array(z.string()).optional(),

@@ -51,11 +51,17 @@ describe('settings accepted but not yet in effect', () => {
 
   it('are warned once per setting, however many deployments set it', () => {
     const config = parseConfig(
-      { model_list: [model('a', { rpm: 10 }), model('b', { rpm: 20 }), model('c', { rpm: 30 })] },
+      {
+        model_list: [
+          model('a', { max_tokens: 10 }),
+          model('b', { max_tokens: 20 }),
+          model('c', { max_tokens: 30 }),
+        ],
+      },
       { source: undefined, env: {}, ...KNOWN },
     );
     expect(config.warnings).toEqual([
-      'setting "model_list[0].litellm_params.rpm" is accepted but not yet in effect (deployment rate limits are not enforced yet); also set on 2 more model_list entries',
+      'setting "model_list[0].litellm_params.max_tokens" is accepted but not yet in effect (deployment defaults are not applied to requests yet); also set on 2 more model_list entries',
     ]);
   });
 
@@ -71,15 +77,27 @@ describe('settings accepted but not yet in effect', () => {
     expect(config.warnings).toEqual([]);
   });
 
-  it('warn for a routing strategy other than simple-shuffle', () => {
+  it('do not include the router settings and deployment limits, which the router enforces', () => {
     const config = parseConfig(
-      { model_list: [model('a')], router_settings: { routing_strategy: 'usage-based-routing-v2' } },
+      {
+        model_list: [model('a', { rpm: 10, tpm: 1000, weight: 2 }), model('b')],
+        router_settings: {
+          routing_strategy: 'usage-based-routing-v2',
+          num_retries: 2,
+          allowed_fails: 1,
+          cooldown_time: 30,
+          retry_policy: { RateLimitErrorRetries: 3 },
+          fallbacks: [{ a: ['b'] }],
+          context_window_fallbacks: [{ a: ['b'] }],
+          content_policy_fallbacks: [{ a: ['b'] }],
+          default_fallbacks: ['b'],
+        },
+        litellm_settings: { num_retries: 1, fallbacks: [{ b: ['a'] }] },
+      },
       { source: undefined, env: {}, ...KNOWN },
     );
     expect(config.routerSettings.routingStrategy).toBe('usage-based-routing');
-    expect(config.warnings).toEqual([
-      'setting "router_settings.routing_strategy" is accepted but not yet in effect (the router uses simple-shuffle)',
-    ]);
+    expect(config.warnings).toEqual([]);
   });
 
   it('only lists keys the schema accepts', () => {

@@ -18,9 +18,6 @@ const ENV = {
   DATABASE_URL: './data/tollgate.db',
 };
 
-const PENDING = 'is accepted but not yet in effect';
-const ROUTER_REASON = 'each request makes a single attempt on a randomly chosen deployment for now';
-
 describe('loadConfigFile', () => {
   it('loads a LiteLLM-style config into the resolved form', () => {
     const path = fixture('litellm-config.yaml');
@@ -133,18 +130,7 @@ describe('loadConfigFile', () => {
         alertWebhookUrl: undefined,
         keyExpiryAlertWindow: undefined,
       },
-      warnings: [
-        `setting "model_list[0].litellm_params.rpm" ${PENDING} (deployment rate limits are not enforced yet)`,
-        `setting "model_list[0].litellm_params.tpm" ${PENDING} (deployment rate limits are not enforced yet)`,
-        `setting "router_settings.num_retries" ${PENDING} (${ROUTER_REASON})`,
-        `setting "router_settings.allowed_fails" ${PENDING} (cooldowns land with the router)`,
-        `setting "router_settings.cooldown_time" ${PENDING} (cooldowns land with the router)`,
-        `setting "router_settings.fallbacks" ${PENDING} (${ROUTER_REASON})`,
-        `setting "router_settings.context_window_fallbacks" ${PENDING} (${ROUTER_REASON})`,
-        `setting "router_settings.content_policy_fallbacks" ${PENDING} (${ROUTER_REASON})`,
-        `setting "litellm_settings.cache" ${PENDING} (the response cache lands later)`,
-        `setting "litellm_settings.cache_params" ${PENDING} (the response cache lands later)`,
-      ],
+      warnings: [],
     };
     expect(loadConfigFile(path, ENV, KNOWN)).toEqual(expected);
   });

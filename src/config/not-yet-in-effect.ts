@@ -16,45 +16,17 @@ export interface PendingSetting {
   readonly inertValues?: readonly (string | number | boolean)[];
 }
 
-const RATE_LIMITS = 'deployment rate limits are not enforced yet';
-const ROUTER = 'each request makes a single attempt on a randomly chosen deployment for now';
-const CACHE = 'the response cache lands later';
-
 /**
  * Settings Tollgate accepts but does not enforce yet. Each one that a config sets produces one
  * start-up warning, so nobody believes a limit or a fallback protects them when it does not.
  * Remove an entry in the change that makes the setting work.
  */
 export const ACCEPTED_NOT_YET_IN_EFFECT: readonly PendingSetting[] = [
-  { section: 'litellm_params', key: 'rpm', reason: RATE_LIMITS },
-  { section: 'litellm_params', key: 'tpm', reason: RATE_LIMITS },
-  { section: 'litellm_params', key: 'weight', reason: 'the router picks deployments uniformly' },
   {
     section: 'litellm_params',
     key: 'max_tokens',
     reason: 'deployment defaults are not applied to requests yet',
   },
-  {
-    section: 'router_settings',
-    key: 'routing_strategy',
-    reason: 'the router uses simple-shuffle',
-    inertValues: ['simple-shuffle'],
-  },
-  { section: 'router_settings', key: 'num_retries', reason: ROUTER, inertValues: [0] },
-  { section: 'router_settings', key: 'allowed_fails', reason: 'cooldowns land with the router' },
-  { section: 'router_settings', key: 'cooldown_time', reason: 'cooldowns land with the router' },
-  { section: 'router_settings', key: 'retry_policy', reason: ROUTER },
-  { section: 'router_settings', key: 'fallbacks', reason: ROUTER },
-  { section: 'router_settings', key: 'context_window_fallbacks', reason: ROUTER },
-  { section: 'router_settings', key: 'content_policy_fallbacks', reason: ROUTER },
-  { section: 'router_settings', key: 'default_fallbacks', reason: ROUTER },
-  { section: 'litellm_settings', key: 'num_retries', reason: ROUTER, inertValues: [0] },
-  { section: 'litellm_settings', key: 'fallbacks', reason: ROUTER },
-  { section: 'litellm_settings', key: 'context_window_fallbacks', reason: ROUTER },
-  { section: 'litellm_settings', key: 'content_policy_fallbacks', reason: ROUTER },
-  { section: 'litellm_settings', key: 'default_fallbacks', reason: ROUTER },
-  { section: 'litellm_settings', key: 'cache', reason: CACHE, inertValues: [false, 'false'] },
-  { section: 'litellm_settings', key: 'cache_params', reason: CACHE },
 ];
 
 /**

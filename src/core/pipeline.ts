@@ -42,6 +42,11 @@ export type AuthenticateHook = (
 ) => Principal | undefined | Promise<Principal | undefined>;
 /** Refuses (throws) or allows the resolved model group for the principal. */
 export type ModelAccessHook = (ctx: RequestContext, group: ModelGroup) => void | Promise<void>;
+/**
+ * Runs before the router moves a request to a fallback group (re-reserving budget for a pricier
+ * group...); throws to refuse that group, and the router tries the next fallback.
+ */
+export type FallbackHook = (ctx: RequestContext, group: ModelGroup) => void | Promise<void>;
 /** Runs for its side effects on the context; throws to refuse the request. */
 export type ContextHook = (ctx: RequestContext) => void | Promise<void>;
 /** Returns a cached answer to serve instead of calling a provider. */
@@ -56,6 +61,8 @@ export interface PipelineHooks {
   rateLimit: ContextHook;
   cacheLookup: CacheLookupHook;
   budgetReservation: ContextHook;
+  /** Part of routeAndCall: admits the request to each fallback group before it is tried. */
+  fallback: FallbackHook;
   /** Runs once per request whatever its outcome (releases reservations, prices the usage). */
   settleCost: ContextHook;
   /** Runs once per request after the response; must not block (batch its writes). */
@@ -87,6 +94,7 @@ export class Pipeline {
     rateLimit: [],
     cacheLookup: [],
     budgetReservation: [],
+    fallback: [],
     settleCost: [],
     log: [],
   };
@@ -135,8 +143,10 @@ export class Pipeline {
       }
       await this.runHooks('budgetReservation', ctx);
       const upstream = toUpstreamRequest(request);
-      const response = await this.deps.router.route(ctx, group, (handle) =>
-        handle.adapter.generate(upstream, this.callOptions(ctx, { request, handle })),
+      const response = await this.deps.router.route(
+        ctx,
+        { group, fallbacks: request.fallbacks ?? undefined, admitFallback: this.admitFallback },
+        (handle) => handle.adapter.generate(upstream, this.callOptions(ctx, { request, handle })),
       );
       ctx.usage = response.usage ?? undefined;
       await this.settle(ctx, 'success');
@@ -158,8 +168,10 @@ export class Pipeline {
       const group = await this.admit(ctx, request.model);
       await this.runHooks('budgetReservation', ctx);
       const upstream = toUpstreamRequest(request);
-      const opened = await this.deps.router.route(ctx, group, (handle) =>
-        this.openStream(handle, this.callOptions(ctx, { request, handle }), upstream),
+      const opened = await this.deps.router.route(
+        ctx,
+        { group, fallbacks: request.fallbacks ?? undefined, admitFallback: this.admitFallback },
+        (handle) => this.openStream(handle, this.callOptions(ctx, { request, handle }), upstream),
       );
       ctx.timeToFirstTokenMs = performance.now() - ctx.receivedAt;
       return new ChatStream({
@@ -183,7 +195,8 @@ export class Pipeline {
       const group = await this.admit(ctx, request.model);
       await this.runHooks('budgetReservation', ctx);
       const { provider_options: providerOptions, metadata: _metadata, ...upstream } = request;
-      const response = await this.deps.router.route(ctx, group, (handle) =>
+      const route = { group, admitFallback: this.admitFallback };
+      const response = await this.deps.router.route(ctx, route, (handle) =>
         handle.adapter.embed(upstream, {
           signal: ctx.signal,
           warnings: ctx,
@@ -228,6 +241,22 @@ export class Pipeline {
     await this.runHooks('rateLimit', ctx);
     return group;
   }
+
+  /**
+   * A fallback group is held to the same rules as the requested one: the key must be allowed to
+   * use it, and the modelAccess and fallback hooks must accept it.
+   */
+  private readonly admitFallback = async (
+    ctx: RequestContext,
+    group: ModelGroup,
+  ): Promise<void> => {
+    const allowed = ctx.principal?.allowedModels;
+    if (allowed !== undefined && !allowed.includes(group.name)) {
+      throw new GatewayError('model_not_allowed', `This key may not use the model "${group.name}"`);
+    }
+    for (const hook of this.hooks.modelAccess) await hook(ctx, group);
+    for (const hook of this.hooks.fallback) await hook(ctx, group);
+  };
 
   private async lookupCache(
     ctx: RequestContext,
@@ -309,6 +338,7 @@ export class Pipeline {
     if (ctx.status !== 'pending') return;
     ctx.status = status;
     ctx.latencyMs = performance.now() - ctx.receivedAt;
+    this.deps.router.release?.(ctx);
     for (const hook of this.hooks.settleCost) {
       try {
         await hook(ctx);

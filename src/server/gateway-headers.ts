@@ -1,5 +1,6 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { RequestContext } from '../core/request-context.js';
+import { cacheSimilarityOf } from '../cache/response-cache.js';
 
 /** The `x-tollgate-*` response headers (SPEC §3) for what the pipeline learned so far. */
 export function gatewayHeaders(ctx: RequestContext): OutgoingHttpHeaders {
@@ -13,6 +14,8 @@ export function gatewayHeaders(ctx: RequestContext): OutgoingHttpHeaders {
   if (ctx.provider !== undefined) headers['x-tollgate-provider'] = ctx.provider;
   if (ctx.attempts.length > 0) headers['x-tollgate-attempts'] = String(ctx.attempts.length);
   if (ctx.cacheStatus !== undefined) headers['x-tollgate-cache'] = ctx.cacheStatus;
+  const similarity = cacheSimilarityOf(ctx);
+  if (similarity !== undefined) headers['x-tollgate-cache-similarity'] = similarity.toFixed(4);
   if (ctx.costUsd !== undefined && !ctx.streaming)
     headers['x-tollgate-cost'] = ctx.costUsd.toFixed(10);
   const remaining = ctx.rateLimitRemaining;
