@@ -40,6 +40,8 @@ interface WildcardPattern {
  */
 export class ModelCatalog {
   private readonly groups = new Map<string, ModelGroup>();
+  /** Single-deployment groups for requests that name a deployment by its `model_info.id`. */
+  private readonly byDeploymentId = new Map<string, ModelGroup>();
   private readonly patterns: WildcardPattern[] = [];
   private readonly adapterFor: CatalogInput['adapterFor'];
   private readonly createdAt: number;
@@ -66,14 +68,30 @@ export class ModelCatalog {
         this.groups.set(name, { name, deployments: deployments.map((d) => this.handle(d)) });
       }
     }
+    for (const group of this.groups.values()) {
+      for (const handle of group.deployments) {
+        // Named under its own group, so that keys allowed that group may address it directly.
+        if (!this.groups.has(handle.deployment.id)) {
+          this.byDeploymentId.set(handle.deployment.id, {
+            name: group.name,
+            deployments: [handle],
+          });
+        }
+      }
+    }
     // Longer prefixes are more specific: `openai/gpt-4*` before `openai/*`.
     this.patterns.sort((a, b) => b.prefix.length - a.prefix.length);
   }
 
-  /** The group serving `name`, or undefined when no entry or pattern matches. */
+  /**
+   * The group serving `name`, or undefined when no entry or pattern matches. A group name wins;
+   * then a deployment id (`model_info.id`) addresses that one deployment; then wildcard patterns.
+   */
   resolve(name: string): ModelGroup | undefined {
     const exact = this.groups.get(name);
     if (exact !== undefined) return exact;
+    const deployment = this.byDeploymentId.get(name);
+    if (deployment !== undefined) return deployment;
     for (const pattern of this.patterns) {
       if (
         name.length > pattern.prefix.length + pattern.suffix.length &&
