@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryCache } from './memory-cache.js';
 import { parseCacheControlHeader } from './cache-controls.js';
-import { replayAsStream } from './replay-as-stream.js';
+import { replayAsStream } from '../core/replay-as-stream.js';
 
 describe('MemoryCache', () => {
   it('expires entries on its clock', async () => {

@@ -3,6 +3,7 @@ import type { ChatChunk } from './chat-chunk.js';
 import type { ChatRequest } from './chat-request.js';
 import type { ChatResponse } from './chat-response.js';
 import { ChatStream } from './chat-stream.js';
+import { replayAsStream } from './replay-as-stream.js';
 import type { EmbeddingRequest, EmbeddingResponse } from './embeddings.js';
 import { GatewayError, toGatewayError } from './errors.js';
 import { chatMaxOutputTokens, chatPromptBytes, embeddingPromptBytes } from './prompt-bound.js';
@@ -166,6 +167,23 @@ export class Pipeline {
     try {
       describeChat(ctx, request);
       const group = await this.admit(ctx, request.model);
+      const cached = await this.lookupCache(ctx, request);
+      if (cached !== undefined) {
+        // A hit is replayed as the stream the provider would have sent (role, content, finish, usage).
+        ctx.usage = cached.usage ?? undefined;
+        ctx.timeToFirstTokenMs = performance.now() - ctx.receivedAt;
+        const replay = replayChunks(replayAsStream(cached));
+        const first = await replay.next();
+        if (first.done !== true) {
+          return new ChatStream({
+            ctx,
+            first: first.value,
+            rest: replay,
+            finish: (streamCtx, status) => this.settle(streamCtx, status),
+            prompt: request.messages,
+          });
+        }
+      }
       await this.runHooks('budgetReservation', ctx);
       const upstream = toUpstreamRequest(request);
       const opened = await this.deps.router.route(
@@ -382,6 +400,15 @@ function describeChat(ctx: RequestContext, request: ChatRequest): void {
   };
   ctx.endUser = request.user ?? undefined;
   ctx.metadata = request.metadata ?? undefined;
+}
+
+/** Serves already-known chunks through the async iterator a ChatStream reads. */
+function replayChunks(chunks: Iterable<ChatChunk>): AsyncIterator<ChatChunk> {
+  const iterator = chunks[Symbol.iterator]();
+  return {
+    next: () => Promise.resolve(iterator.next()),
+    return: () => Promise.resolve({ done: true, value: undefined }),
+  };
 }
 
 /** The request as adapters see it: gateway fields removed (SPEC §3), everything else kept. */

@@ -4,9 +4,7 @@ import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.j
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 import { cachedConfig } from './support.js';
 
-// Skipped until src/core/pipeline.ts calls the cacheLookup stage for streams and replays a hit
-// with src/cache/replay-as-stream.ts (the diff is in the report on issue 7).
-describe.skip('a cache hit on a streaming request (needs the pipeline change of issue 7)', () => {
+describe('a cache hit on a streaming request', () => {
   let upstream: FakeUpstream;
   let gateway: TestGateway;
 
@@ -37,7 +35,8 @@ describe.skip('a cache hit on a streaming request (needs the pipeline change of 
     }
     expect(text).toBe(stored.choices[0]?.message.content);
     expect(finish).toBe('stop');
-    expect(usage).toEqual(stored.usage);
+    // The stored usage, plus the request's own cost: a hit costs nothing.
+    expect(usage).toEqual({ ...stored.usage, cost: 0 });
     expect(upstream.requests).toHaveLength(1);
   });
 });

@@ -1,3 +1,4 @@
+import { attachCacheControlHeader } from '../../cache/cache-controls.js';
 import { parseChatRequest } from '../../tollgate.js';
 import { abortOnClose, credentialOf, type Exchange } from '../exchange.js';
 import { gatewayHeaders } from '../gateway-headers.js';
@@ -15,6 +16,8 @@ export async function handleChatCompletions(exchange: Exchange): Promise<void> {
     signal: controller.signal,
     receivedAt: exchange.receivedAt,
   });
+  // The `Cache-Control` request header is the header form of the body's `cache` controls.
+  attachCacheControlHeader(ctx, req.headers['cache-control']);
   try {
     // Authenticate before reading the body: an anonymous client cannot make us buffer 20 MB.
     await tollgate.pipeline.authenticate(ctx);

@@ -1,5 +1,5 @@
-import type { ChatChunk, ChatDelta } from '../core/chat-chunk.js';
-import type { ChatResponse } from '../core/chat-response.js';
+import type { ChatChunk, ChatDelta } from './chat-chunk.js';
+import type { ChatResponse } from './chat-response.js';
 
 /** Characters per replayed content chunk: small enough to look like a stream, few enough to be cheap. */
 const CHUNK_CHARACTERS = 64;
