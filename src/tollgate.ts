@@ -338,7 +338,9 @@ export class Tollgate {
     await this.catalog.close();
     await this.pools.close();
     await this.cache?.close();
-    // Every accepted request's row is written before the database closes (SPEC §1 shutdown).
+    // Every accepted request's row is written before the database closes (SPEC §1 shutdown):
+    // the log stage runs one macrotask after a request settles, so let it run first.
+    await new Promise((resolve) => setImmediate(resolve));
     await this.spendWriter.close();
     this.database.close();
   }

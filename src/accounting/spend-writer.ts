@@ -163,17 +163,20 @@ class WorkerSpendWriter extends BatchingWriter {
   }
 }
 
-/** Under vitest/tsx the worker is TypeScript source: it needs tsx's loader in its own thread. */
+/**
+ * Built, the worker is `spend-writer-worker.js`. Run from source (vitest, tsx), it is TypeScript:
+ * Node 20 ignores `--import tsx` in a worker's execArgv, so a two-line bootstrap registers tsx's
+ * loader inside the worker thread and then imports the entry.
+ */
 function startWorker(databaseUrl: string): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const file = new URL(
-    fromSource ? './spend-writer-worker.ts' : './spend-writer-worker.js',
-    import.meta.url,
-  );
-  return new Worker(file, {
-    workerData: { databaseUrl },
-    execArgv: fromSource ? ['--import', 'tsx'] : [],
-  });
+  const workerData = { databaseUrl };
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./spend-writer-worker.js', import.meta.url), { workerData });
+  }
+  const entry = new URL('./spend-writer-worker.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
 }
 
 export function createSpendWriter(database: DatabaseHandle, logger: Logger): SpendWriter {

@@ -6,6 +6,7 @@ import type { Exchange } from './exchange.js';
 import type { BodyLimits } from './request-body.js';
 import { handleAnthropicCountTokens } from './anthropic/count-tokens-route.js';
 import { handleAnthropicMessages } from './anthropic/messages-route.js';
+import { GRAPHQL_PATH, GraphqlMount } from './graphql-mount.js';
 import { sendError } from './respond.js';
 import { handleChatCompletions } from './routes/chat-completions.js';
 import { handleEmbeddings } from './routes/embeddings.js';
@@ -53,6 +54,8 @@ export class GatewayServer {
   private readonly tollgate: Tollgate;
   private readonly limits: BodyLimits;
   private readonly shutdownTimeoutMs: number;
+  /** GraphQL over HTTP and graphql-ws (its WebSocket upgrade) on /graphql. */
+  private readonly graphql: GraphqlMount;
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
   private shuttingDown = false;
@@ -72,6 +75,8 @@ export class GatewayServer {
     });
     // Headers must arrive promptly; bodies are bounded by our own timer (answered with 408).
     this.server.headersTimeout = 30_000;
+    this.graphql = new GraphqlMount(tollgate, { limits: this.limits });
+    this.server.on('upgrade', (req, socket, head) => this.graphql.upgrade(req, socket, head));
   }
 
   /** Starts listening; resolves with the bound address (port 0 picks a free port). */
@@ -96,7 +101,10 @@ export class GatewayServer {
       const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
       this.server.closeIdleConnections();
       const timer = setTimeout(() => this.server.closeAllConnections(), this.shutdownTimeoutMs);
+      // Upgraded sockets are not the server's connections: server.close() waits on them.
+      const graphqlClosed = this.graphql.shutdown(this.shutdownTimeoutMs);
       await this.whenIdle();
+      await graphqlClosed;
       this.server.closeAllConnections();
       clearTimeout(timer);
       await closed;
@@ -147,6 +155,11 @@ export class GatewayServer {
     const route = ROUTES.get(`${req.method ?? 'GET'} ${path}`);
     if (route !== undefined) {
       this.run(route, exchange);
+      return;
+    }
+    // After the REST table: REST requests never reach Yoga.
+    if (path === GRAPHQL_PATH) {
+      this.run((ex) => this.graphql.handle(ex), exchange);
       return;
     }
     const modelPrefix = MODEL_PREFIXES.find(
