@@ -101,7 +101,8 @@ export function spendSummary(
 
 const cursorSchema = z.tuple([z.number().int(), z.string()]);
 
-function encodeCursor(row: SpendLogRow): string {
+/** The keyset cursor of a row (pass it as `after` to continue after that row). */
+export function encodeCursor(row: SpendLogRow): string {
   return Buffer.from(JSON.stringify([row.startTime, row.requestId])).toString('base64url');
 }
 
