@@ -1,10 +1,11 @@
 import type { ResolvedDeployment } from '../core/deployment.js';
 import type { Principal } from '../core/principal.js';
+import type { DeploymentHealthView } from '../core/router/deployment-health.js';
 
 /**
- * A deployment as the APIs show it: never its credential, base URL or headers. The health
- * fields are null until the router keeps health state (cooldowns, recent latency); they are
- * part of the shape now so that clients need not change when they are filled.
+ * A deployment as the APIs show it: never its credential, base URL or headers. Health comes from
+ * the router; it is null for a deployment the router has not built yet (a wildcard pattern before
+ * its first request).
  */
 export interface DeploymentView {
   readonly id: string;
@@ -21,21 +22,25 @@ export interface DeploymentView {
   readonly recentLatencyMs: number | null;
 }
 
-/** The configured deployments a principal may use (every one for the master key). */
+/** The configured deployments a principal may use (every one for the master key), with health. */
 export function listDeployments(
-  deployments: readonly ResolvedDeployment[],
+  source: { deployments: readonly ResolvedDeployment[]; health: readonly DeploymentHealthView[] },
   principal: Principal,
 ): DeploymentView[] {
   const allowed = principal.allowedModels;
-  return deployments
+  const healthById = new Map(source.health.map((entry) => [entry.id, entry]));
+  return source.deployments
     .filter((deployment) => allowed === undefined || allowed.includes(deployment.modelGroup))
-    .map((deployment) => ({
-      id: deployment.id,
-      modelGroup: deployment.modelGroup,
-      provider: deployment.provider,
-      providerModel: deployment.providerModel,
-      healthy: null,
-      cooldownUntil: null,
-      recentLatencyMs: null,
-    }));
+    .map((deployment) => {
+      const health = healthById.get(deployment.id);
+      return {
+        id: deployment.id,
+        modelGroup: deployment.modelGroup,
+        provider: deployment.provider,
+        providerModel: deployment.providerModel,
+        healthy: health?.healthy ?? null,
+        cooldownUntil: health?.coolingDownUntil ?? null,
+        recentLatencyMs: health?.latencyMs ?? health?.timeToFirstTokenMs ?? null,
+      };
+    });
 }

@@ -32,6 +32,10 @@ builder.queryFields((t) => ({
   deployments: t.field({
     type: [DeploymentRef],
     description: 'The deployments behind the models the caller may use.',
-    resolve: (_root, _args, ctx) => listDeployments(ctx.tollgate.config.deployments, ctx.principal),
+    resolve: (_root, _args, ctx) =>
+      listDeployments(
+        { deployments: ctx.tollgate.config.deployments, health: ctx.tollgate.deploymentHealth() },
+        ctx.principal,
+      ),
   }),
 }));
