@@ -8,6 +8,7 @@ import { handleAnthropicCountTokens } from './anthropic/count-tokens-route.js';
 import { handleAnthropicMessages } from './anthropic/messages-route.js';
 import { GRAPHQL_PATH, GraphqlMount } from './graphql-mount.js';
 import { sendError } from './respond.js';
+import { createTrpcMount, type TrpcMount } from '../trpc/http-handler.js';
 import { handleChatCompletions } from './routes/chat-completions.js';
 import { handleEmbeddings } from './routes/embeddings.js';
 import { handleHealth, handleReadiness } from './routes/health.js';
@@ -56,6 +57,8 @@ export class GatewayServer {
   private readonly shutdownTimeoutMs: number;
   /** GraphQL over HTTP and graphql-ws (its WebSocket upgrade) on /graphql. */
   private readonly graphql: GraphqlMount;
+  /** tRPC on /trpc (queries and mutations over HTTP, subscriptions over SSE). */
+  private readonly trpc: TrpcMount;
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
   private shuttingDown = false;
@@ -75,6 +78,7 @@ export class GatewayServer {
     });
     // Headers must arrive promptly; bodies are bounded by our own timer (answered with 408).
     this.server.headersTimeout = 30_000;
+    this.trpc = createTrpcMount(tollgate, this.limits);
     this.graphql = new GraphqlMount(tollgate, { limits: this.limits });
     this.server.on('upgrade', (req, socket, head) => this.graphql.upgrade(req, socket, head));
   }
@@ -108,6 +112,8 @@ export class GatewayServer {
       this.server.closeAllConnections();
       clearTimeout(timer);
       await closed;
+      // Streams cut above settle (and queue their spend rows) just after their connections close.
+      await this.trpc.drain();
     }
     await this.tollgate.close();
   }
@@ -160,6 +166,10 @@ export class GatewayServer {
     // After the REST table: REST requests never reach Yoga.
     if (path === GRAPHQL_PATH) {
       this.run((ex) => this.graphql.handle(ex), exchange);
+      return;
+    }
+    if (this.trpc.matches(path)) {
+      this.trpc.handle(req, res, receivedAt);
       return;
     }
     const modelPrefix = MODEL_PREFIXES.find(

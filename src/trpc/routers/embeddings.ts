@@ -1,0 +1,17 @@
+import { embeddingCreateInputSchema } from '../inputs.js';
+import { requestProcedure, router } from '../trpc.js';
+
+/** Embeddings through the same pipeline as `POST /v1/embeddings`. */
+export const embeddingsRouter = router({
+  create: requestProcedure('embeddings')
+    .input(embeddingCreateInputSchema)
+    .mutation(({ ctx, input, signal }) => {
+      const requestCtx = ctx.tollgate.createContext({
+        kind: 'embeddings',
+        credential: ctx.credential,
+        signal: signal ?? new AbortController().signal,
+        receivedAt: ctx.receivedAt,
+      });
+      return ctx.tollgate.pipeline.embed(requestCtx, input);
+    }),
+});
