@@ -1,24 +1,20 @@
 import { sql } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { TollgateDb } from '../db/client.js';
+import { prepareRaw, type TollgateDb } from '../db/client.js';
 import { apiKeys } from '../db/schema/api-keys.js';
 import { spendDaily } from '../db/schema/spend-daily.js';
-import { spendLogs, type NewSpendLogRow } from '../db/schema/spend-logs.js';
+import type { NewSpendLogRow } from '../db/schema/spend-logs.js';
 import { teams } from '../db/schema/teams.js';
 
 /** The batch's statements, prepared once per connection: building SQL per call costs 5× the write. */
 function prepareStatements(db: TollgateDb) {
-  const columns = Object.keys(spendLogs).filter((name) => name !== 'enableRLS') as Array<
-    keyof typeof spendLogs.$inferInsert
-  >;
-  const values = Object.fromEntries(columns.map((name) => [name, sql.placeholder(name)]));
   const add = (column: AnySQLiteColumn, name: string) => sql`${column} + ${sql.placeholder(name)}`;
   return {
-    insertRow: db
-      .insert(spendLogs)
-      .values(values as unknown as typeof spendLogs.$inferInsert)
-      .onConflictDoNothing()
-      .prepare(),
+    insertRow: prepareRaw(
+      db,
+      `insert into spend_logs (${INSERT_COLUMNS.map(([column]) => `"${column}"`).join(', ')}) ` +
+        `values (${INSERT_COLUMNS.map(() => '?').join(', ')}) on conflict do nothing`,
+    ),
     upsertDaily: db
       .insert(spendDaily)
       .values({
@@ -66,33 +62,46 @@ function prepareStatements(db: TollgateDb) {
 type Statements = ReturnType<typeof prepareStatements>;
 const preparedStatements = new WeakMap<TollgateDb, Statements>();
 
-/** Prepared placeholders need every column: the schema's defaults, filled in here. */
-function withDefaults(row: NewSpendLogRow): Required<NewSpendLogRow> {
-  return {
-    keyId: null,
-    teamId: null,
-    servedModel: null,
-    deploymentId: null,
-    provider: null,
-    promptTokens: 0,
-    completionTokens: 0,
-    cachedTokens: 0,
-    cacheCreationTokens: 0,
-    reasoningTokens: 0,
-    usageEstimated: false,
-    costNanos: 0,
-    costSavedNanos: 0,
-    latencyMs: null,
-    timeToFirstTokenMs: null,
-    cacheStatus: null,
-    streamed: false,
-    httpStatus: null,
-    errorLayer: null,
-    errorCode: null,
-    endUser: null,
-    metadata: null,
-    ...row,
-  };
+type Row = NewSpendLogRow;
+
+/**
+ * spend_logs columns with the driver value of each (booleans as 0/1, JSON as text, absent as the
+ * schema default): the raw insert's positional parameters, in this order.
+ */
+const INSERT_COLUMNS: ReadonlyArray<readonly [string, (row: Row) => unknown]> = [
+  ['request_id', (row) => row.requestId],
+  ['key_id', (row) => row.keyId ?? null],
+  ['team_id', (row) => row.teamId ?? null],
+  ['kind', (row) => row.kind],
+  ['requested_model', (row) => row.requestedModel],
+  ['served_model', (row) => row.servedModel ?? null],
+  ['deployment_id', (row) => row.deploymentId ?? null],
+  ['provider', (row) => row.provider ?? null],
+  ['attempts', (row) => JSON.stringify(row.attempts)],
+  ['prompt_tokens', (row) => row.promptTokens ?? 0],
+  ['completion_tokens', (row) => row.completionTokens ?? 0],
+  ['cached_tokens', (row) => row.cachedTokens ?? 0],
+  ['cache_creation_tokens', (row) => row.cacheCreationTokens ?? 0],
+  ['reasoning_tokens', (row) => row.reasoningTokens ?? 0],
+  ['usage_estimated', (row) => (row.usageEstimated === true ? 1 : 0)],
+  ['cost_nanos', (row) => row.costNanos ?? 0],
+  ['cost_saved_nanos', (row) => row.costSavedNanos ?? 0],
+  ['latency_ms', (row) => row.latencyMs ?? null],
+  ['ttft_ms', (row) => row.timeToFirstTokenMs ?? null],
+  ['cache_status', (row) => row.cacheStatus ?? null],
+  ['streamed', (row) => (row.streamed === true ? 1 : 0)],
+  ['status', (row) => row.status],
+  ['http_status', (row) => row.httpStatus ?? null],
+  ['error_layer', (row) => row.errorLayer ?? null],
+  ['error_code', (row) => row.errorCode ?? null],
+  ['start_time', (row) => row.startTime],
+  ['end_time', (row) => row.endTime],
+  ['end_user', (row) => row.endUser ?? null],
+  ['metadata', (row) => (row.metadata == null ? null : JSON.stringify(row.metadata))],
+];
+
+function insertParameters(row: Row): unknown[] {
+  return INSERT_COLUMNS.map(([, value]) => value(row));
 }
 
 function utcDay(epochMs: number): string {
@@ -130,7 +139,7 @@ export function writeSpendBatch(db: TollgateDb, rows: readonly NewSpendLogRow[])
     let written = 0;
     for (const row of rows) {
       // A request id already written (a retried batch) changes nothing: exactly once.
-      if (statements.insertRow.run(withDefaults(row)).changes === 0) continue;
+      if (statements.insertRow.run(insertParameters(row)) === 0) continue;
       written += 1;
       const cost = row.costNanos ?? 0;
       const dayKey: [string, string, string, string] = [
