@@ -11,7 +11,7 @@ import {
 
 /**
  * Router defaults when the config sets none. LiteLLM's Router uses the same `allowed_fails`
- * and `cooldown_time`; `num_retries: 0` is what Tollgate does today (one attempt).
+ * and `cooldown_time`; with `num_retries: 0` a request is not retried (fallbacks still apply).
  */
 export const DEFAULT_NUM_RETRIES = 0;
 export const DEFAULT_ALLOWED_FAILS = 3;
