@@ -4,7 +4,7 @@
  * thread, libuv's pool, V8's GC and compiler threads), in clock ticks.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 let clockTicksPerSecond: number | undefined;
 
@@ -29,14 +29,35 @@ export interface CpuTime {
 }
 
 export function cpuTime(pid: number): CpuTime {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return cpuTimeFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8'), `/proc/${pid}/stat`);
+}
+
+/**
+ * CPU time of each thread of a process so far (/proc/PID/task/TID/stat), by thread id. The main
+ * thread's id is the pid; Node 20 names every thread `node`, so a worker thread is told apart by
+ * its id (it is the busiest other thread under load). A thread that exited is no longer listed.
+ */
+export function threadCpuTimes(pid: number): Map<number, CpuTime> {
+  const times = new Map<number, CpuTime>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const path = `/proc/${pid}/task/${tid}/stat`;
+    try {
+      times.set(Number(tid), cpuTimeFromStat(readFileSync(path, 'utf8'), path));
+    } catch {
+      // The thread exited between the listing and the read.
+    }
+  }
+  return times;
+}
+
+function cpuTimeFromStat(stat: string, path: string): CpuTime {
   // Field 2 (comm) is parenthesised and may contain spaces; count fields after its `)`.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // After comm, fields start at 3 (state): utime is field 14, stime field 15.
   const utime = Number(fields[14 - 3]);
   const stime = Number(fields[15 - 3]);
   if (!Number.isFinite(utime) || !Number.isFinite(stime)) {
-    throw new Error(`Cannot read CPU time from /proc/${pid}/stat`);
+    throw new Error(`Cannot read CPU time from ${path}`);
   }
   const tick = 1_000_000 / clockTicks();
   return { user: utime * tick, system: stime * tick };

@@ -5,59 +5,62 @@
  *
  *   npx tsx bench/spend-writer.ts [rows]
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BATCH_SIZE } from '../src/accounting/spend-writer.js';
 import { writeSpendBatch } from '../src/accounting/write-spend-batch.js';
 import { openDatabase } from '../src/db/client.js';
-import type { NewSpendLogRow } from '../src/db/schema/spend-logs.js';
+import type { StoredAttempt } from '../src/db/schema/spend-logs.js';
+import type { SpendRow } from '../src/accounting/spend-row.js';
+import { newRequestId } from '../src/core/request-id.js';
 
 const TARGET_ROWS_PER_SECOND = 20_000;
 const total = Number(process.argv[2] ?? 100_000);
 const database = openDatabase(join(mkdtempSync(join(tmpdir(), 'tollgate-bench-')), 'db.sqlite'));
 
-function row(index: number): NewSpendLogRow {
+function row(index: number): SpendRow {
   const now = Date.now();
-  return {
-    requestId: randomUUID(),
-    keyId: `key_${index % 50}`,
-    teamId: `team_${index % 5}`,
-    kind: 'chat',
-    requestedModel: 'chat',
-    servedModel: 'chat',
-    deploymentId: 'chat-1',
-    provider: 'openai',
-    attempts: [
-      {
-        deploymentId: 'chat-1',
-        provider: 'openai',
-        modelGroup: 'chat',
-        latencyMs: 12.5,
-        errorCode: null,
-      },
-    ],
-    promptTokens: 120,
-    completionTokens: 340,
-    cachedTokens: 0,
-    cacheCreationTokens: 0,
-    reasoningTokens: 0,
-    costNanos: 123_456,
-    costSavedNanos: 0,
-    latencyMs: 250,
-    timeToFirstTokenMs: null,
-    cacheStatus: null,
-    streamed: false,
-    status: 'success',
-    httpStatus: 200,
-    errorLayer: null,
-    errorCode: null,
-    startTime: now - 250,
-    endTime: now,
-    endUser: null,
-    metadata: null,
-  };
+  const attempts: StoredAttempt[] = [
+    {
+      deploymentId: 'chat-1',
+      provider: 'openai',
+      modelGroup: 'chat',
+      latencyMs: 12.5,
+      errorCode: null,
+    },
+  ];
+  return [
+    newRequestId(now),
+    `key_${index % 50}`,
+    `team_${index % 5}`,
+    'chat',
+    'chat',
+    'chat',
+    'chat-1',
+    'openai',
+    JSON.stringify(attempts),
+    120, // prompt tokens
+    340, // completion tokens
+    0,
+    0,
+    0,
+    0,
+    123_456, // cost, nano-USD
+    0,
+    250, // latency ms
+    null,
+    null,
+    0,
+    'success',
+    200,
+    null,
+    null,
+    now - 250,
+    now,
+    null,
+    null,
+  ];
 }
 
 const rows = Array.from({ length: total }, (_, index) => row(index));

@@ -1,3 +1,4 @@
+import { credentialHash } from '../auth/credential-hash.js';
 import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { ModelGroup } from '../core/model-catalog.js';
@@ -83,8 +84,9 @@ function minDefined(a: number | undefined, b: number | undefined): number | unde
  */
 export function installAccounting(pipeline: Pipeline, deps: AccountingDeps): void {
   pipeline.use('authenticate', (ctx) => {
-    if (ctx.credential === undefined) return undefined;
-    const authenticated = deps.keys.authenticate(ctx.credential);
+    const hash = credentialHash(ctx);
+    if (hash === undefined) return undefined;
+    const authenticated = deps.keys.authenticateHash(hash);
     if (authenticated === undefined) return undefined;
     stateOf(ctx).authenticated = authenticated;
     return authenticated.principal;

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db/client.js';
 import type { WorkerReply, WorkerRequest } from './spend-writer-protocol.js';
+import { decodeSpendRows } from './spend-row-codec.js';
 import { writeSpendBatch } from './write-spend-batch.js';
 
 /** The spend writer's thread: its own connection (WAL lets the gateway read meanwhile). */
@@ -15,15 +16,18 @@ port?.on('message', (message: WorkerRequest) => {
     port.close();
     return;
   }
-  let reply: WorkerReply;
+  const { id, batch } = message;
   try {
-    reply = { type: 'written', id: message.id, count: writeSpendBatch(database.db, message.rows) };
+    const count = writeSpendBatch(database.db, decodeSpendRows(batch));
+    const reply: WorkerReply = { type: 'written', id, count };
+    port.postMessage(reply);
   } catch (error) {
-    reply = {
+    const reply: WorkerReply = {
       type: 'failed',
-      id: message.id,
+      id,
       error: error instanceof Error ? error.message : String(error),
+      batch,
     };
+    port.postMessage(reply, [batch.bytes.buffer as ArrayBuffer]);
   }
-  port.postMessage(reply);
 });

@@ -1,17 +1,19 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../core/logger.js';
 import type { DatabaseHandle } from '../db/client.js';
-import type { NewSpendLogRow } from '../db/schema/spend-logs.js';
+import { SPEND_ROW, type SpendRow } from './spend-row.js';
+import { decodeSpendRows, SpendRowEncoder, type EncodedSpendRows } from './spend-row-codec.js';
 import type { WorkerReply, WorkerRequest } from './spend-writer-protocol.js';
 import { writeSpendBatch } from './write-spend-batch.js';
 
 /**
- * Spend rows leave the request path here: `enqueue` only pushes to an array. Rows are written in
- * batched transactions every FLUSH_INTERVAL_MS (or as soon as BATCH_SIZE are waiting), so a
- * request that completed more than ~100 ms before a crash has its row (SPEC §6).
+ * Spend rows leave the request path here: `enqueue` only appends the row's bytes to a buffer
+ * (spend-row-codec.ts). Rows are written in batched transactions every FLUSH_INTERVAL_MS (or as
+ * soon as BATCH_SIZE are waiting), so a request that completed more than ~100 ms before a crash
+ * has its row (SPEC §6).
  */
 export interface SpendWriter {
-  enqueue(row: NewSpendLogRow): void;
+  enqueue(row: SpendRow): void;
   /** Resolves when every row enqueued so far is in the database. */
   flush(): Promise<void>;
   /** Flushes, then releases the writer. */
@@ -23,7 +25,7 @@ export const BATCH_SIZE = 256;
 
 /** Batching shared by both writers: a buffer, a timer, and a `write` for full batches. */
 abstract class BatchingWriter implements SpendWriter {
-  protected buffer: NewSpendLogRow[] = [];
+  protected readonly pending = new SpendRowEncoder();
   private timer: NodeJS.Timeout | undefined;
   protected closed = false;
   protected readonly logger: Logger;
@@ -32,12 +34,14 @@ abstract class BatchingWriter implements SpendWriter {
     this.logger = logger;
   }
 
-  enqueue(row: NewSpendLogRow): void {
+  enqueue(row: SpendRow): void {
     if (this.closed) {
-      this.logger.error('spend row after close: writing it directly', { requestId: row.requestId });
+      this.logger.error('spend row after close: writing it directly', {
+        requestId: row[SPEND_ROW.requestId],
+      });
     }
-    this.buffer.push(row);
-    if (this.buffer.length >= BATCH_SIZE) this.drain();
+    this.pending.append(row);
+    if (this.pending.rows >= BATCH_SIZE) this.drain();
     else this.timer ??= setTimeout(() => this.drain(), FLUSH_INTERVAL_MS);
   }
 
@@ -57,14 +61,12 @@ abstract class BatchingWriter implements SpendWriter {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.buffer.length === 0) return;
-    const rows = this.buffer;
-    this.buffer = [];
-    this.write(rows);
+    if (this.pending.rows === 0) return;
+    this.write(this.pending.take());
   }
 
   /** Hands a batch to the database (synchronously or to the worker). */
-  protected abstract write(rows: NewSpendLogRow[]): void;
+  protected abstract write(batch: EncodedSpendRows): void;
   /** Resolves when every batch handed over is committed. */
   protected abstract settled(): Promise<void>;
   protected abstract release(): Promise<void>;
@@ -79,11 +81,11 @@ class InlineSpendWriter extends BatchingWriter {
     this.database = database;
   }
 
-  protected write(rows: NewSpendLogRow[]): void {
+  protected write(batch: EncodedSpendRows): void {
     try {
-      writeSpendBatch(this.database.db, rows);
+      writeSpendBatch(this.database.db, decodeSpendRows(batch));
     } catch (error) {
-      this.logger.error('spend batch failed', { rows: rows.length, error: String(error) });
+      this.logger.error('spend batch failed', { rows: batch.rows, error: String(error) });
     }
   }
 
@@ -106,7 +108,10 @@ const MAX_RETAINED_ROWS = 100_000;
 class WorkerSpendWriter extends BatchingWriter {
   private readonly worker: Worker;
   private nextBatch = 1;
-  private readonly inFlight = new Map<number, NewSpendLogRow[]>();
+  /** Batches handed to the worker and not yet answered: their ids and row counts. */
+  private readonly inFlight = new Map<number, number>();
+  /** Rows of failed batches waiting for their retry. */
+  private retrying = 0;
   private waiters: Array<() => void> = [];
 
   constructor(database: DatabaseHandle, logger: Logger) {
@@ -119,11 +124,12 @@ class WorkerSpendWriter extends BatchingWriter {
     this.worker.unref();
   }
 
-  protected write(rows: NewSpendLogRow[]): void {
+  protected write(batch: EncodedSpendRows): void {
     const id = this.nextBatch++;
-    this.inFlight.set(id, rows);
-    const message: WorkerRequest = { type: 'batch', id, rows };
-    this.worker.postMessage(message);
+    this.inFlight.set(id, batch.rows);
+    const message: WorkerRequest = { type: 'batch', id, batch };
+    // Transferred, not copied: the worker owns the bytes now and sends them back if it fails.
+    this.worker.postMessage(message, [batch.bytes.buffer as ArrayBuffer]);
   }
 
   protected settled(): Promise<void> {
@@ -144,14 +150,16 @@ class WorkerSpendWriter extends BatchingWriter {
   }
 
   private onReply(reply: WorkerReply): void {
-    const rows = this.inFlight.get(reply.id);
     this.inFlight.delete(reply.id);
-    if (reply.type === 'failed' && rows !== undefined) {
-      this.logger.error('spend batch failed; retrying', { rows: rows.length, error: reply.error });
+    if (reply.type === 'failed') {
+      const batch = reply.batch;
+      this.logger.error('spend batch failed; retrying', { rows: batch.rows, error: reply.error });
       // Rows are idempotent by request id: a retried batch never writes one twice.
-      if (this.buffer.length < MAX_RETAINED_ROWS) {
+      if (this.retrying + batch.rows <= MAX_RETAINED_ROWS) {
+        this.retrying += batch.rows;
         setTimeout(() => {
-          for (const row of rows) this.enqueue(row);
+          this.retrying -= batch.rows;
+          this.write(batch);
         }, 250).unref();
       }
     }

@@ -3,8 +3,8 @@ import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { prepareRaw, type TollgateDb } from '../db/client.js';
 import { apiKeys } from '../db/schema/api-keys.js';
 import { spendDaily } from '../db/schema/spend-daily.js';
-import type { NewSpendLogRow } from '../db/schema/spend-logs.js';
 import { teams } from '../db/schema/teams.js';
+import { SPEND_ROW, SPEND_ROW_COLUMNS, type SpendRow } from './spend-row.js';
 
 /** The batch's statements, prepared once per connection: building SQL per call costs 5× the write. */
 function prepareStatements(db: TollgateDb) {
@@ -12,8 +12,8 @@ function prepareStatements(db: TollgateDb) {
   return {
     insertRow: prepareRaw(
       db,
-      `insert into spend_logs (${INSERT_COLUMNS.map(([column]) => `"${column}"`).join(', ')}) ` +
-        `values (${INSERT_COLUMNS.map(() => '?').join(', ')}) on conflict do nothing`,
+      `insert into spend_logs (${SPEND_ROW_COLUMNS.map((column) => `"${column.name}"`).join(', ')}) ` +
+        `values (${SPEND_ROW_COLUMNS.map(() => '?').join(', ')}) on conflict do nothing`,
     ),
     upsertDaily: db
       .insert(spendDaily)
@@ -62,50 +62,18 @@ function prepareStatements(db: TollgateDb) {
 type Statements = ReturnType<typeof prepareStatements>;
 const preparedStatements = new WeakMap<TollgateDb, Statements>();
 
-type Row = NewSpendLogRow;
-
-/**
- * spend_logs columns with the driver value of each (booleans as 0/1, JSON as text, absent as the
- * schema default): the raw insert's positional parameters, in this order.
- */
-const INSERT_COLUMNS: ReadonlyArray<readonly [string, (row: Row) => unknown]> = [
-  ['request_id', (row) => row.requestId],
-  ['key_id', (row) => row.keyId ?? null],
-  ['team_id', (row) => row.teamId ?? null],
-  ['kind', (row) => row.kind],
-  ['requested_model', (row) => row.requestedModel],
-  ['served_model', (row) => row.servedModel ?? null],
-  ['deployment_id', (row) => row.deploymentId ?? null],
-  ['provider', (row) => row.provider ?? null],
-  ['attempts', (row) => JSON.stringify(row.attempts)],
-  ['prompt_tokens', (row) => row.promptTokens ?? 0],
-  ['completion_tokens', (row) => row.completionTokens ?? 0],
-  ['cached_tokens', (row) => row.cachedTokens ?? 0],
-  ['cache_creation_tokens', (row) => row.cacheCreationTokens ?? 0],
-  ['reasoning_tokens', (row) => row.reasoningTokens ?? 0],
-  ['usage_estimated', (row) => (row.usageEstimated === true ? 1 : 0)],
-  ['cost_nanos', (row) => row.costNanos ?? 0],
-  ['cost_saved_nanos', (row) => row.costSavedNanos ?? 0],
-  ['latency_ms', (row) => row.latencyMs ?? null],
-  ['ttft_ms', (row) => row.timeToFirstTokenMs ?? null],
-  ['cache_status', (row) => row.cacheStatus ?? null],
-  ['streamed', (row) => (row.streamed === true ? 1 : 0)],
-  ['status', (row) => row.status],
-  ['http_status', (row) => row.httpStatus ?? null],
-  ['error_layer', (row) => row.errorLayer ?? null],
-  ['error_code', (row) => row.errorCode ?? null],
-  ['start_time', (row) => row.startTime],
-  ['end_time', (row) => row.endTime],
-  ['end_user', (row) => row.endUser ?? null],
-  ['metadata', (row) => (row.metadata == null ? null : JSON.stringify(row.metadata))],
-];
-
-function insertParameters(row: Row): unknown[] {
-  return INSERT_COLUMNS.map(([, value]) => value(row));
-}
+const DAY_MS = 86_400_000;
+/** The last day formatted: nearly every row of a batch starts on the same UTC day. */
+let lastDayNumber = Number.NaN;
+let lastDay = '';
 
 function utcDay(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10);
+  const dayNumber = Math.floor(epochMs / DAY_MS);
+  if (dayNumber !== lastDayNumber) {
+    lastDay = new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+    lastDayNumber = dayNumber;
+  }
+  return lastDay;
 }
 
 interface Totals {
@@ -124,7 +92,7 @@ interface Totals {
  * A row already written (same request id, e.g. a batch retried after an error) is skipped, and
  * so are its counter updates: exactly once.
  */
-export function writeSpendBatch(db: TollgateDb, rows: readonly NewSpendLogRow[]): number {
+export function writeSpendBatch(db: TollgateDb, rows: readonly SpendRow[]): number {
   if (rows.length === 0) return 0;
   let prepared = preparedStatements.get(db);
   if (prepared === undefined) {
@@ -133,24 +101,26 @@ export function writeSpendBatch(db: TollgateDb, rows: readonly NewSpendLogRow[])
   }
   const statements = prepared;
   return db.transaction(() => {
-    const daily = new Map<string, { key: [string, string, string, string]; totals: Totals }>();
+    const daily = new Map<
+      string,
+      { key: readonly [string, string, string, string]; totals: Totals }
+    >();
     const keySpend = new Map<string, { cost: number; lastUsed: number }>();
     const teamSpend = new Map<string, number>();
     let written = 0;
     for (const row of rows) {
       // A request id already written (a retried batch) changes nothing: exactly once.
-      if (statements.insertRow.run(insertParameters(row)) === 0) continue;
+      if (statements.insertRow.run(row) === 0) continue;
       written += 1;
-      const cost = row.costNanos ?? 0;
-      const dayKey: [string, string, string, string] = [
-        utcDay(row.startTime),
-        row.keyId ?? '',
-        row.teamId ?? '',
-        row.servedModel ?? row.requestedModel,
-      ];
-      const id = dayKey.join('\u0000');
+      const keyId = row[SPEND_ROW.keyId];
+      const teamId = row[SPEND_ROW.teamId];
+      const cost = row[SPEND_ROW.costNanos];
+      const cacheStatus = row[SPEND_ROW.cacheStatus];
+      const day = utcDay(row[SPEND_ROW.startTime]);
+      const model = row[SPEND_ROW.servedModel] ?? row[SPEND_ROW.requestedModel];
+      const id = `${day}\u0000${keyId ?? ''}\u0000${teamId ?? ''}\u0000${model}`;
       const entry = daily.get(id) ?? {
-        key: dayKey,
+        key: [day, keyId ?? '', teamId ?? '', model] as const,
         totals: {
           requests: 0,
           errors: 0,
@@ -163,20 +133,20 @@ export function writeSpendBatch(db: TollgateDb, rows: readonly NewSpendLogRow[])
       };
       const totals = entry.totals;
       totals.requests += 1;
-      if (row.status !== 'success') totals.errors += 1;
-      if (row.cacheStatus === 'hit' || row.cacheStatus === 'semantic-hit') totals.cacheHits += 1;
-      totals.promptTokens += row.promptTokens ?? 0;
-      totals.completionTokens += row.completionTokens ?? 0;
+      if (row[SPEND_ROW.status] !== 'success') totals.errors += 1;
+      if (cacheStatus === 'hit' || cacheStatus === 'semantic-hit') totals.cacheHits += 1;
+      totals.promptTokens += row[SPEND_ROW.promptTokens];
+      totals.completionTokens += row[SPEND_ROW.completionTokens];
       totals.costNanos += cost;
-      totals.costSavedNanos += row.costSavedNanos ?? 0;
+      totals.costSavedNanos += row[SPEND_ROW.costSavedNanos];
       daily.set(id, entry);
-      if (row.keyId) {
-        const key = keySpend.get(row.keyId) ?? { cost: 0, lastUsed: 0 };
+      if (keyId) {
+        const key = keySpend.get(keyId) ?? { cost: 0, lastUsed: 0 };
         key.cost += cost;
-        key.lastUsed = Math.max(key.lastUsed, row.endTime);
-        keySpend.set(row.keyId, key);
+        key.lastUsed = Math.max(key.lastUsed, row[SPEND_ROW.endTime]);
+        keySpend.set(keyId, key);
       }
-      if (row.teamId) teamSpend.set(row.teamId, (teamSpend.get(row.teamId) ?? 0) + cost);
+      if (teamId) teamSpend.set(teamId, (teamSpend.get(teamId) ?? 0) + cost);
     }
     for (const { key, totals } of daily.values()) {
       const [day, keyId, teamId, model] = key;

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /**
  * Gateway keys are high-entropy random strings, so a SHA-256 digest is a safe at-rest form
@@ -6,11 +6,4 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  */
 export function hashKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
-}
-
-/** Constant-time comparison of a presented key with a stored hash. */
-export function keyMatchesHash(key: string, storedHash: string): boolean {
-  const presented = Buffer.from(hashKey(key), 'hex');
-  const stored = Buffer.from(storedHash, 'hex');
-  return presented.length === stored.length && timingSafeEqual(presented, stored);
 }

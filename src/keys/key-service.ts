@@ -95,7 +95,12 @@ export class KeyService {
 
   /** Resolves a presented secret; undefined when it is not a live virtual key. O(1), no query. */
   authenticate(credential: string): AuthenticatedKey | undefined {
-    const key = this.directory.keyByHash(hashKey(credential));
+    return this.authenticateHash(hashKey(credential));
+  }
+
+  /** {@link authenticate} for a secret already hashed (`hashKey`), e.g. once per request. */
+  authenticateHash(hash: string): AuthenticatedKey | undefined {
+    const key = this.directory.keyByHash(hash);
     if (key === undefined) return undefined;
     if (key.expiresAt !== null && key.expiresAt <= this.now()) {
       throw new GatewayError(

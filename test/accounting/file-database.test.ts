@@ -1,8 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import type { Logger } from '../../src/core/logger.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { apiKeys } from '../../src/db/schema/api-keys.js';
 import { requestLogs } from '../../src/resolvers/spend.js';
 import { Tollgate } from '../../src/tollgate.js';
 
@@ -37,6 +40,47 @@ describe('spend rows on a file database', () => {
       ).toHaveLength(6);
     } finally {
       await second.close();
+    }
+  });
+
+  it('a batch the worker could not write comes back and is written once, with its counters', async () => {
+    const database = join(mkdtempSync(join(tmpdir(), 'tollgate-file-db-')), 'db.sqlite');
+    const config = { model_list: [{ model_name: 'chat', litellm_params: { model: 'mock/echo' } }] };
+    const errors: string[] = [];
+    const logger: Logger = { ...silentLogger, error: (message) => void errors.push(message) };
+    const tollgate = Tollgate.create({ config, env: {}, database, logger });
+    try {
+      const { key, apiKey } = tollgate.keys.createKey({});
+      const db = tollgate.database.db;
+      // The worker's insert fails while the table is away; the batch must survive that.
+      db.run(sql`alter table spend_logs rename to spend_logs_away`);
+      for (let index = 0; index < 3; index += 1) {
+        await tollgate.chat(
+          { model: 'chat', messages: [{ role: 'user', content: `retry ${index}` }] },
+          { apiKey: key },
+        );
+      }
+      await tollgate.flushSpend();
+      expect(errors).toContain('spend batch failed; retrying');
+      db.run(sql`alter table spend_logs_away rename to spend_logs`);
+      // The retry runs 250 ms after the failure: wait for it (a busy machine may delay it).
+      const logged = () =>
+        requestLogs(db, { principal: { kind: 'master' }, filter: {}, first: 50 }).rows;
+      for (let waited = 0; logged().length < 3 && waited < 5_000; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await tollgate.flushSpend();
+      const rows = logged();
+      expect(rows).toHaveLength(3);
+      expect(new Set(rows.map((row) => row.requestId)).size).toBe(3);
+      const [stored] = db
+        .select({ spend: apiKeys.spendNanos })
+        .from(apiKeys)
+        .where(sql`${apiKeys.id} = ${apiKey.id}`)
+        .all();
+      expect(stored?.spend).toBe(rows.reduce((sum, row) => sum + row.costNanos, 0));
+    } finally {
+      await tollgate.close();
     }
   });
 });

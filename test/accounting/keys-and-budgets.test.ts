@@ -206,4 +206,25 @@ describe('virtual keys, budgets and rate limits through the openai SDK', () => {
     expect(Number((refused as APIError).headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(upstream.requests).toHaveLength(2);
   });
+
+  it('a changed key or team rate limit applies to the next request', async () => {
+    const keys = gateway.tollgate.keys;
+    const team = keys.createTeam({ name: 'limits-change' });
+    const { key, apiKey } = keys.createKey({ teamId: team.id, rpmLimit: 100 });
+    const client = clientFor(gateway, key);
+    const send = () =>
+      client.chat.completions
+        .create({ model: 'chat', messages: MESSAGES })
+        .catch((e: unknown) => e);
+    expect(await send()).not.toBeInstanceOf(Error);
+    keys.updateKey(apiKey.id, { rpmLimit: 1 });
+    expect(await send()).toBeInstanceOf(OpenAI.RateLimitError);
+    keys.updateKey(apiKey.id, { rpmLimit: null });
+    keys.updateTeam(team.id, { rpmLimit: 1 });
+    expect(await send()).not.toBeInstanceOf(Error);
+    const refused = await send();
+    expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+    expect((refused as APIError).message).toMatch(/this team/);
+    expect(upstream.requests).toHaveLength(2);
+  });
 });
