@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { ChatStream } from '../core/chat-stream.js';
+import { chunkJson } from '../core/chunk-wire.js';
 import { toGatewayError } from '../core/errors.js';
 import type { RequestContext } from '../core/request-context.js';
 import { SSE_DONE, sseData } from '../core/sse.js';
@@ -85,10 +86,21 @@ export async function writeSseStream(
   });
   const batcher = new SseBatcher(res);
   try {
-    for await (const chunk of stream) {
-      if (res.destroyed) break;
-      if (!options.includeUsage && chunk.choices.length === 0 && chunk.usage != null) continue;
-      batcher.push(sseData(JSON.stringify(chunk)));
+    for (;;) {
+      // Every chunk of one upstream read at once (ChatStream.nextBatch), serialised into one push.
+      const batch = await stream.nextBatch();
+      if (batch === undefined) break;
+      if (res.destroyed) {
+        // The client went away: cancel the upstream request.
+        await stream.return();
+        return;
+      }
+      let text = '';
+      for (const chunk of batch) {
+        if (!options.includeUsage && chunk.choices.length === 0 && chunk.usage != null) continue;
+        text += sseData(chunkJson(chunk));
+      }
+      if (text !== '') batcher.push(text);
       if (batcher.needsDrain) {
         batcher.needsDrain = false;
         await drained(res);

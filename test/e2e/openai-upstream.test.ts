@@ -186,6 +186,51 @@ describe('the gateway in front of an OpenAI-compatible upstream', () => {
     expect(seen.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
   });
 
+  it("sends unchanged chunks as the upstream's own text, without usage: null, and the SDK reads them", async () => {
+    // Python servers write JSON with spaces: such text can only reach the client unchanged.
+    const spaced = (value: unknown): string =>
+      JSON.stringify(value).replaceAll('":', '": ').replaceAll(',"', ', "');
+    const base = { id: 'chatcmpl-w1', object: 'chat.completion.chunk', created: 7, model: 'm-1' };
+    const content = {
+      ...base,
+      service_tier: 'default',
+      choices: [{ index: 0, delta: { content: 'Hi "there"' }, finish_reason: null }],
+    };
+    upstream.enqueue(
+      reply.sse([
+        spaced({ ...content, usage: null }).replace(', "usage": null}', ',"usage":null}'),
+        JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }),
+        JSON.stringify({
+          ...base,
+          choices: [],
+          usage: { prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 },
+        }),
+      ]),
+    );
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'chat', messages, stream: true }),
+    });
+    const events = (await response.text()).split('\n\n').filter((event) => event !== '');
+    expect(events[0]).toBe(`data: ${spaced(content)}`);
+    expect(JSON.parse(events[0]?.slice('data: '.length) ?? '')).not.toHaveProperty('usage');
+    expect(events.at(-1)).toBe('data: [DONE]');
+
+    upstream.enqueue(reply.sse([spaced(content), ...textChunks([]).slice(2)]));
+    const stream = await gateway.openai.chat.completions.create({
+      model: 'chat',
+      messages,
+      stream: true,
+    });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks[0]).toMatchObject({
+      ...content,
+      choices: [{ delta: { content: 'Hi "there"' } }],
+    });
+  });
+
   it('streams parallel tool calls whose argument deltas assemble to valid JSON', async () => {
     upstream.enqueue(reply.sse(toolCallChunks()));
     const stream = await gateway.openai.chat.completions.create({

@@ -6,7 +6,12 @@ import { redactUpstreamBody } from '../../core/redact.js';
 import type { UpstreamTarget } from '../../core/upstream-http.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';
-import { openAIChatResponseSchema, type OpenAIChoice } from './openai-api.js';
+import { checkOpenAIResponse } from './check-openai-response.js';
+import {
+  openAIChatResponseSchema,
+  type OpenAIChatResponse,
+  type OpenAIChoice,
+} from './openai-api.js';
 
 /**
  * A Chat Completions response body → the canonical response. The canonical response is the
@@ -61,13 +66,23 @@ function mapChoice(
   };
 }
 
+/** The zod parse, for a body the hand check did not accept: it names what is wrong. */
+function parseWithSchema(
+  text: string,
+  value: unknown,
+  context: ResponseContext,
+): OpenAIChatResponse {
+  const parsed = openAIChatResponseSchema.safeParse(value);
+  if (!parsed.success) throw invalidResponse(formatZodIssues(parsed.error.issues), text, context);
+  return parsed.data;
+}
+
 /** Parses the body of a 2xx answer; invalid JSON or shape is `upstream_invalid_response`. */
 export function parseOpenAIResponse(text: string, context: ResponseContext): ChatResponse {
   const json = parseJson(text);
   if (!json.ok) throw invalidResponse(`invalid JSON (${json.message})`, text, context);
-  const parsed = openAIChatResponseSchema.safeParse(json.value);
-  if (!parsed.success) throw invalidResponse(formatZodIssues(parsed.error.issues), text, context);
-  const { usage, ...wire } = parsed.data;
+  const { usage, ...wire } =
+    checkOpenAIResponse(json.value) ?? parseWithSchema(text, json.value, context);
   return {
     ...wire,
     id: wire.id || `chatcmpl-${randomUUID()}`,

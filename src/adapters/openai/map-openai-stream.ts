@@ -3,6 +3,7 @@ import type { WarningSink } from '../../core/adapter.js';
 import type { ChatChunk, ChatChunkChoice } from '../../core/chat-chunk.js';
 import { GatewayError } from '../../core/errors.js';
 import { redactUpstreamBody } from '../../core/redact.js';
+import { rememberWireJson } from '../../core/chunk-wire.js';
 import type { SseEvent } from '../../core/sse.js';
 import type { UpstreamTarget } from '../../core/upstream-http.js';
 import { makeUsage, type Usage } from '../../core/usage.js';
@@ -10,7 +11,6 @@ import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';
 import type { ChatMessage } from '../../core/chat-request.js';
 import { estimatePromptTokens, estimateTokens } from '../../core/estimate-tokens.js';
-import { omitFields } from './omit-fields.js';
 import { mapOpenAIStreamError } from './openai-error.js';
 import { readOpenAIChunk, type OpenAIChunk, type OpenAIChunkChoice } from './read-openai-chunk.js';
 
@@ -42,16 +42,6 @@ export interface OpenAIStreamInit {
   readonly prompt: readonly ChatMessage[];
 }
 
-/** Fields the mapper sets itself on every canonical chunk (usage goes only on the last). */
-const ENVELOPE_FIELDS: ReadonlySet<string> = new Set([
-  'id',
-  'object',
-  'created',
-  'model',
-  'choices',
-  'usage',
-]);
-
 /** Fields of a chunk without choices or usage that are not provider data. */
 const NON_DATA_FIELDS: ReadonlySet<string> = new Set([
   'id',
@@ -69,14 +59,20 @@ interface StreamIdentity {
   readonly model: string;
 }
 
-/** What one stream has seen so far; lives for that stream only. */
-class OpenAIStreamState {
+/**
+ * The transform, one event at a time and synchronous (the driver, `read-openai-stream.ts`, feeds
+ * it every event of one upstream read at once); it holds what one stream has seen so far and
+ * lives for that stream only.
+ */
+export class OpenAIStreamMapper {
+  /** `[DONE]` was read: later events are ignored and a failure while draining changes nothing. */
   done = false;
   private readonly init: OpenAIStreamInit;
   private identity: StreamIdentity | undefined;
   private finished = false;
   private usage: Usage | undefined;
-  private usageExtras: Record<string, unknown> = {};
+  /** The usage-only chunk, completed in place by end() (its other fields reach the client). */
+  private usageChunk: OpenAIChunk | undefined;
   private pendingMetadata: Record<string, unknown> | undefined;
   /** Output text seen, for an estimate when the server sends no usage (most send it). */
   private readonly output: string[] = [];
@@ -105,9 +101,11 @@ class OpenAIStreamState {
       };
     }
     if (chunk.usage !== undefined && chunk.usage !== null) this.usage = mapOpenAIUsage(chunk.usage);
-    if (chunk.choices.length > 0) return this.toCanonical(chunk);
+    if (chunk.choices.length > 0) {
+      return this.toCanonical(chunk, payload.repaired ? undefined : event.data);
+    }
     if (chunk.usage !== undefined && chunk.usage !== null) {
-      this.usageExtras = omitFields(chunk, ENVELOPE_FIELDS);
+      this.usageChunk = chunk;
       return undefined;
     }
     const data = providerData(chunk);
@@ -137,12 +135,15 @@ class OpenAIStreamState {
         `${this.init.target.provider} sent no usage in its stream; tokens were estimated`,
       );
     }
-    const chunk: ChatChunk = {
-      ...this.usageExtras,
-      ...this.identityFields(),
-      choices: [],
-      usage,
-    };
+    // Parsed from its own event and shared with nothing: completed in place, like content chunks.
+    const chunk = (this.usageChunk ?? {}) as unknown as ChatChunk;
+    const identity = this.streamIdentity();
+    chunk.id = identity.id;
+    chunk.object = 'chat.completion.chunk';
+    chunk.created = identity.created;
+    chunk.model = identity.model;
+    chunk.choices = [];
+    chunk.usage = usage;
     return this.attachMetadata(chunk);
   }
 
@@ -151,8 +152,17 @@ class OpenAIStreamState {
    * place rather than copied: a fresh object per chunk (spreads, hidden-class churn, garbage) was
    * the largest single cost of a stream in the benchmark (BENCHMARKS.md, 2026-11-24 notes).
    */
-  private toCanonical(chunk: OpenAIChunk): ChatChunk {
+  private toCanonical(chunk: OpenAIChunk, text: string | undefined): ChatChunk {
     const identity = this.streamIdentity();
+    // The upstream's text still says exactly this chunk when the envelope needs no change.
+    let wire =
+      text !== undefined &&
+      chunk.id === identity.id &&
+      chunk.object === 'chat.completion.chunk' &&
+      chunk.created === identity.created &&
+      chunk.model === identity.model
+        ? wireText(text, chunk.usage)
+        : undefined;
     const canonical = chunk as unknown as ChatChunk;
     canonical.id = identity.id;
     canonical.object = 'chat.completion.chunk';
@@ -164,8 +174,13 @@ class OpenAIStreamState {
     for (let index = 0; index < choices.length; index += 1) {
       const choice = choices[index] as OpenAIChunkChoice;
       const mapped = this.mapChoice(choice);
-      if (mapped !== (choice as unknown)) canonical.choices[index] = mapped;
+      if (mapped !== (choice as unknown)) {
+        canonical.choices[index] = mapped;
+        wire = undefined;
+      }
     }
+    // Held provider data goes out on this chunk (a copy): then the text is not the chunk's.
+    if (wire !== undefined && this.pendingMetadata === undefined) rememberWireJson(canonical, wire);
     return this.attachMetadata(canonical);
   }
 
@@ -205,10 +220,6 @@ class OpenAIStreamState {
     return this.identity;
   }
 
-  private identityFields(): Pick<ChatChunk, 'id' | 'object' | 'created' | 'model'> {
-    return { ...this.streamIdentity(), object: 'chat.completion.chunk' };
-  }
-
   private attachMetadata(chunk: ChatChunk): ChatChunk {
     if (this.pendingMetadata === undefined) return chunk;
     // provider_metadata is keyed by provider: `{ azure: { prompt_filter_results } }`.
@@ -232,6 +243,24 @@ class OpenAIStreamState {
   }
 }
 
+/** `"usage":null` as OpenAI ends every content chunk of a stream that includes usage. */
+const NULL_USAGE_TAIL = ',"usage":null}';
+
+/**
+ * The JSON text to send for a content chunk whose envelope is unchanged, or undefined when the
+ * text would differ from the canonical chunk: usage is never sent on a content chunk (a
+ * trailing `"usage":null` is cut off, any other usage needs serialising), and a payload spread
+ * over several `data:` lines cannot be one SSE line.
+ */
+function wireText(text: string, usage: unknown): string | undefined {
+  if (text.includes('\n')) return undefined;
+  if (usage === undefined) return text;
+  if (usage === null && text.endsWith(NULL_USAGE_TAIL)) {
+    return `${text.slice(0, -NULL_USAGE_TAIL.length)}}`;
+  }
+  return undefined;
+}
+
 /** The data fields of a chunk that has no choices and no usage, or undefined when it has none. */
 function providerData(chunk: OpenAIChunk): Record<string, unknown> | undefined {
   let fields: Record<string, unknown> | undefined;
@@ -241,23 +270,4 @@ function providerData(chunk: OpenAIChunk): Record<string, unknown> | undefined {
     fields[key] = value;
   }
   return fields;
-}
-
-/** Maps a stream of SSE events; see the file comment for what ends and what fails a stream. */
-export async function* mapOpenAIStream(
-  events: AsyncIterable<SseEvent>,
-  init: OpenAIStreamInit,
-): AsyncGenerator<ChatChunk> {
-  const state = new OpenAIStreamState(init);
-  try {
-    for await (const event of events) {
-      if (state.done) continue;
-      const chunk = state.accept(event);
-      if (chunk !== undefined) yield chunk;
-    }
-  } catch (error) {
-    // After [DONE] the answer is complete; a failure while draining the body changes nothing.
-    if (!state.done) throw error;
-  }
-  yield await state.end();
 }

@@ -4,7 +4,6 @@ import type { ChatRequest } from '../../core/chat-request.js';
 import type { ChatResponse } from '../../core/chat-response.js';
 import { deploymentSecrets, type ResolvedDeployment } from '../../core/deployment.js';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../core/embeddings.js';
-import { readSseEvents } from '../../core/sse.js';
 import {
   isErrorResponse,
   requestJson,
@@ -17,7 +16,6 @@ import {
   convertToOpenAIRequest,
   convertToOpenAIStreamRequest,
 } from './convert-to-openai-request.js';
-import { mapOpenAIStream } from './map-openai-stream.js';
 import { parseOpenAIResponse } from './map-openai-response.js';
 import {
   createOpenAIEndpoint,
@@ -25,6 +23,7 @@ import {
   type OpenAIOperation,
 } from './openai-endpoint.js';
 import { mapOpenAIHttpError } from './openai-error.js';
+import { readOpenAIStream } from './read-openai-stream.js';
 import { parseOpenAIEmbeddingResponse } from './map-openai-embedding-response.js';
 
 /**
@@ -62,24 +61,9 @@ class OpenAICompatibleAdapter implements ModelAdapter {
     return parseOpenAIResponse(text, { target: this.target, model: this.deployment.providerModel });
   }
 
-  /** An async generator, so nothing is sent before the first `next()` (ModelAdapter contract). */
-  async *stream(request: ChatRequest, options: CallOptions): AsyncGenerator<ChatChunk> {
-    const body = convertToOpenAIStreamRequest(request, this.bodyInit(options));
-    const response = await requestStream(
-      this.pools.pool(this.endpoint.origin),
-      {
-        path: this.endpoint.paths.chat,
-        method: 'POST',
-        headers: this.streamHeaders,
-        body: JSON.stringify(body),
-        signal: options.signal,
-        timeoutMs: this.deployment.timeoutMs,
-        idleTimeoutMs: this.deployment.streamTimeoutMs,
-      },
-      this.target,
-    );
-    if (isErrorResponse(response)) throw mapOpenAIHttpError(response, this.target);
-    yield* mapOpenAIStream(readSseEvents(response.body), {
+  /** Nothing is sent before the first `next()` (ModelAdapter contract): see readOpenAIStream. */
+  stream(request: ChatRequest, options: CallOptions): AsyncIterable<ChatChunk> {
+    return readOpenAIStream(() => this.openStream(request, options), {
       target: this.target,
       model: this.deployment.providerModel,
       warnings: options.warnings,
@@ -106,6 +90,29 @@ class OpenAICompatibleAdapter implements ModelAdapter {
     providerOptions: CallOptions['providerOptions'];
   } {
     return { model: this.deployment.providerModel, providerOptions: options.providerOptions };
+  }
+
+  /** Sends the streaming request; resolves with the body once the upstream answered 2xx. */
+  private async openStream(
+    request: ChatRequest,
+    options: CallOptions,
+  ): Promise<AsyncIterable<Uint8Array>> {
+    const body = convertToOpenAIStreamRequest(request, this.bodyInit(options));
+    const response = await requestStream(
+      this.pools.pool(this.endpoint.origin),
+      {
+        path: this.endpoint.paths.chat,
+        method: 'POST',
+        headers: this.streamHeaders,
+        body: JSON.stringify(body),
+        signal: options.signal,
+        timeoutMs: this.deployment.timeoutMs,
+        idleTimeoutMs: this.deployment.streamTimeoutMs,
+      },
+      this.target,
+    );
+    if (isErrorResponse(response)) throw mapOpenAIHttpError(response, this.target);
+    return response.body;
   }
 
   /** POSTs a JSON body and returns the 2xx body text; any other status is a mapped error. */

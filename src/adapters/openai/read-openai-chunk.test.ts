@@ -15,6 +15,7 @@ describe('readOpenAIChunk', () => {
         choices: [{ index: 0, delta: { content: 'Hi' }, finish_reason: null }],
         usage: null,
       },
+      repaired: false,
     });
   });
 
@@ -26,6 +27,7 @@ describe('readOpenAIChunk', () => {
       ],
     });
     const result = readOpenAIChunk(data);
+    expect(result.kind === 'chunk' && result.repaired).toBe(true);
     expect(result.kind === 'chunk' && result.chunk.choices).toEqual([
       { index: 0, delta: {}, finish_reason: 'content_filter', content_filter_results: {} },
       { index: 1, delta: { tool_calls: [{ index: 0, function: { arguments: '{}' } }] } },

@@ -35,12 +35,19 @@ export interface OpenAIChunk {
 }
 
 export type OpenAIStreamPayload =
-  | { readonly kind: 'chunk'; readonly chunk: OpenAIChunk }
+  /** `repaired`: the check changed the parsed object, so it no longer says what the text says. */
+  | { readonly kind: 'chunk'; readonly chunk: OpenAIChunk; readonly repaired: boolean }
   /** `data: {"error": {...}}`: the upstream failed mid-stream. */
   | { readonly kind: 'error'; readonly payload: { readonly error: unknown } }
   | { readonly kind: 'invalid'; readonly reason: string };
 
 type JsonObject = Record<string, unknown>;
+
+/**
+ * Repairs made by the check of the chunk being read. The check is synchronous and reads one chunk
+ * at a time, so one counter, reset by readOpenAIChunk, is enough.
+ */
+let repairs = 0;
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -57,8 +64,10 @@ function isIndex(value: unknown): value is number {
 /** Checks (and repairs) one tool call delta; returns the problem, or undefined. */
 function checkToolCall(call: unknown, position: number): string | undefined {
   if (!isObject(call)) return 'a tool call delta is not an object';
-  if (call.index === undefined || call.index === null) call.index = position;
-  else if (!isIndex(call.index)) return 'tool call index is not a non-negative integer';
+  if (call.index === undefined || call.index === null) {
+    call.index = position;
+    repairs += 1;
+  } else if (!isIndex(call.index)) return 'tool call index is not a non-negative integer';
   if (!isOptionalString(call.id)) return 'tool call id is not a string';
   if (call.type !== undefined && call.type !== null && call.type !== 'function') {
     return 'tool call type is not "function"';
@@ -81,9 +90,11 @@ function checkDelta(delta: JsonObject): string | undefined {
     // every chunk (or send "") still mean the assistant.
     if (typeof delta.role !== 'string') return 'delta.role is not a string';
     delta.role = 'assistant';
+    repairs += 1;
   }
   if (delta.provider_metadata !== undefined && !isObject(delta.provider_metadata)) {
     delta.provider_metadata = undefined;
+    repairs += 1;
   }
   const calls = delta.tool_calls;
   if (calls === undefined || calls === null) return undefined;
@@ -97,11 +108,14 @@ function checkDelta(delta: JsonObject): string | undefined {
 
 function checkChoice(choice: unknown, position: number): string | undefined {
   if (!isObject(choice)) return 'a choice is not an object';
-  if (choice.index === undefined || choice.index === null) choice.index = position;
-  else if (!isIndex(choice.index)) return 'choice index is not a non-negative integer';
+  if (choice.index === undefined || choice.index === null) {
+    choice.index = position;
+    repairs += 1;
+  } else if (!isIndex(choice.index)) return 'choice index is not a non-negative integer';
   if (!isOptionalString(choice.finish_reason)) return 'finish_reason is not a string';
   if (choice.delta === undefined || choice.delta === null) {
     choice.delta = {};
+    repairs += 1;
     return undefined;
   }
   if (!isObject(choice.delta)) return 'delta is not an object';
@@ -120,11 +134,14 @@ function checkChunk(value: JsonObject): string | undefined {
     const usage = openAIUsageSchema.safeParse(value.usage);
     if (!usage.success) return 'usage has the wrong shape';
     value.usage = usage.data;
+    // zod's output is a new object (unknown detail fields dropped): not the text's any more.
+    repairs += 1;
   }
   const choices = value.choices;
   if (choices === undefined && value.usage !== undefined && value.usage !== null) {
     // A usage-only chunk from a server that leaves out the empty choices array.
     value.choices = [];
+    repairs += 1;
     return undefined;
   }
   if (!Array.isArray(choices)) return 'choices is not an array';
@@ -144,8 +161,9 @@ export function readOpenAIChunk(data: string): OpenAIStreamPayload {
   if (value.error !== undefined && value.error !== null) {
     return { kind: 'error', payload: { error: value.error } };
   }
+  repairs = 0;
   const problem = checkChunk(value);
   if (problem !== undefined) return { kind: 'invalid', reason: problem };
   // Every field read through OpenAIChunk was checked (or repaired) above.
-  return { kind: 'chunk', chunk: value as unknown as OpenAIChunk };
+  return { kind: 'chunk', chunk: value as unknown as OpenAIChunk, repaired: repairs > 0 };
 }
