@@ -28,5 +28,6 @@ export async function createTrpcContext(
     principal,
     receivedAt: request.receivedAt,
     idempotencyKey: request.idempotencyKey,
+    served: [],
   };
 }

@@ -3,6 +3,8 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { BodyLimits } from '../server/request-body.js';
 import type { Tollgate } from '../tollgate.js';
 import { credentialOf } from '../server/exchange.js';
+import { RequestContext } from '../core/request-context.js';
+import { gatewayHeaders } from '../server/gateway-headers.js';
 import { errorHeaders } from '../server/respond.js';
 import { createTrpcContext } from './context.js';
 import { gatewayErrorOf } from './gateway-error-of.js';
@@ -72,13 +74,24 @@ export function createTrpcMount(tollgate: Tollgate, limits: BodyLimits): TrpcMou
         receivedAt: receivedAtOf.get(req) ?? performance.now(),
         idempotencyKey: idempotencyKeyOf(req),
       }),
-    // Retry-After for rate limits, as the REST shim sends it (a batch answers for its first error).
-    responseMeta: ({ errors }) => {
+    // The x-tollgate-* headers of the one gateway request a call ran (a batch of several has
+    // no single answer for them), and Retry-After for rate limits as the REST shim sends it (a
+    // batch answers for its first error).
+    responseMeta: ({ ctx, errors }) => {
+      const headers: Record<string, string> = {};
+      const served = ctx?.served;
+      const only = served?.length === 1 ? served[0] : undefined;
+      if (only instanceof RequestContext) {
+        for (const [name, value] of Object.entries(gatewayHeaders(only))) {
+          if (value !== undefined) headers[name] = String(value);
+        }
+      }
       const first = errors[0];
-      if (first === undefined) return {};
-      const headers = errorHeaders(gatewayErrorOf(first));
-      const retryAfter = headers['retry-after'];
-      return typeof retryAfter === 'string' ? { headers: { 'retry-after': retryAfter } } : {};
+      if (first !== undefined) {
+        const retryAfter = errorHeaders(gatewayErrorOf(first))['retry-after'];
+        if (typeof retryAfter === 'string') headers['retry-after'] = retryAfter;
+      }
+      return { headers };
     },
     onError: ({ error, path }) => {
       const gatewayError = gatewayErrorOf(error);

@@ -19,4 +19,9 @@ export interface TrpcContext {
   readonly receivedAt: number;
   /** The request's `Idempotency-Key` header: a completion stream with a known one never runs. */
   readonly idempotencyKey?: string | undefined;
+  /**
+   * The gateway requests (`RequestContext`s) this HTTP request's calls ran, for the
+   * `x-tollgate-*` response headers when it ran exactly one (http-handler.ts).
+   */
+  readonly served: unknown[];
 }

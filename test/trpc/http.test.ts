@@ -73,4 +73,35 @@ describe('the /trpc mount', () => {
     );
     expect((await closed) - started).toBeLessThan(2_000);
   });
+
+  it('sends the x-tollgate-* headers of the one request a call ran, as the REST shim does', async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${gateway.url}/trpc/${path}`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const chat = await post('completions.create', {
+      model: 'mock/echo',
+      messages: [{ role: 'user', content: 'headers please' }],
+    });
+    expect(chat.status).toBe(200);
+    expect(chat.headers.get('x-tollgate-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(chat.headers.get('x-tollgate-model-group')).toBe('mock/echo');
+    expect(chat.headers.get('x-tollgate-provider')).toBe('mock');
+    expect(chat.headers.get('x-tollgate-attempts')).toBe('1');
+    expect(Number(chat.headers.get('x-tollgate-cost'))).toBeGreaterThanOrEqual(0);
+    expect(Number(chat.headers.get('x-tollgate-overhead-ms'))).toBeGreaterThan(0);
+
+    const unknown = await post('completions.create', {
+      model: 'no-such-model',
+      messages: [{ role: 'user', content: 'x' }],
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('x-tollgate-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+
+    // Reads that run no gateway request carry none.
+    const models = await fetch(`${gateway.url}/trpc/models.list`, { headers: auth });
+    expect(models.headers.get('x-tollgate-request-id')).toBeNull();
+  });
 });

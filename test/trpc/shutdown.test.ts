@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { spendRowFields } from '../../src/accounting/spend-row.js';
 import { MESSAGES, pricedConfig, streamChunks } from '../accounting/support.js';
 import { reply, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { startTestGateway } from '../support/test-gateway.js';
@@ -42,7 +43,9 @@ async function shutDownDuringStream(shutdownTimeoutMs: number) {
     },
   );
   await closing;
-  const rows = enqueue.mock.calls.map(([row]) => row).filter((row) => row.keyId === apiKey.id);
+  const rows = enqueue.mock.calls
+    .map(([row]) => spendRowFields(row))
+    .filter((row) => row.keyId === apiKey.id);
   const rowsBeforeClose = enqueue.mock.invocationCallOrder.every(
     (order) => order < (close.mock.invocationCallOrder[0] ?? 0),
   );
@@ -56,7 +59,7 @@ describe('shutdown with a completion stream in flight', () => {
     expect(outcome.error).toBeUndefined();
     expect(contentOf(outcome.events)).toBe(' word0 word1 word2 word3 word4 word5');
     expect(rows).toEqual([
-      expect.objectContaining({ status: 'success', streamed: true, costNanos: 50_000 }),
+      expect.objectContaining({ status: 'success', streamed: 1, costNanos: 50_000 }),
     ]);
     expect(rowsBeforeClose).toBe(true);
   });
@@ -70,7 +73,7 @@ describe('shutdown with a completion stream in flight', () => {
     expect(closed.at - closeStarted).toBeGreaterThanOrEqual(290);
     expect(closed.at - closeStarted).toBeLessThan(1_000);
     expect(shutdownMs).toBeLessThan(5_000);
-    expect(rows).toEqual([expect.objectContaining({ status: 'cancelled', streamed: true })]);
+    expect(rows).toEqual([expect.objectContaining({ status: 'cancelled', streamed: 1 })]);
     expect(rowsBeforeClose).toBe(true);
   });
 });

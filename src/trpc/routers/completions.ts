@@ -16,6 +16,7 @@ export const completionsRouter = router({
         signal: signal ?? new AbortController().signal,
         receivedAt: ctx.receivedAt,
       });
+      ctx.served.push(requestCtx);
       return known(await ctx.tollgate.pipeline.chat(requestCtx, { ...input, stream: false }));
     }),
 

@@ -12,6 +12,7 @@ export const embeddingsRouter = router({
         signal: signal ?? new AbortController().signal,
         receivedAt: ctx.receivedAt,
       });
+      ctx.served.push(requestCtx);
       return ctx.tollgate.pipeline.embed(requestCtx, input);
     }),
 });
