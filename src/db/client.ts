@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { getLoadablePath } from 'sqlite-vec';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema/index.js';
@@ -41,6 +42,60 @@ export function prepareRaw(db: TollgateDb, sql: string): RawStatement {
   if (connection === undefined) throw new Error('prepareRaw: database not opened by openDatabase');
   const statement = connection.prepare(sql);
   return { run: (parameters) => statement.run(...parameters).changes };
+}
+
+/** A prepared statement for raw SQL that reads rows; rows come back as the driver gives them. */
+export interface RawQuery {
+  all(parameters: readonly unknown[]): unknown[];
+  get(parameters: readonly unknown[]): unknown;
+  /** Runs a write; returns the rows changed and the last inserted rowid. */
+  run(parameters: readonly unknown[]): { changes: number; lastInsertRowid: number };
+}
+
+/**
+ * Raw SQL on a drizzle database, for what drizzle cannot express: sqlite-vec's virtual tables
+ * and functions (the semantic cache). Integers that must bind as SQLite INTEGER where the column
+ * demands it (vec0 metadata) are passed as bigint.
+ */
+export function prepareRawQuery(db: TollgateDb, sql: string): RawQuery {
+  const statement = connectionOf(db).prepare(sql);
+  return {
+    all: (parameters) => statement.all(...parameters),
+    get: (parameters) => statement.get(...parameters),
+    run: (parameters) => {
+      const result = statement.run(...parameters);
+      return { changes: result.changes, lastInsertRowid: Number(result.lastInsertRowid) };
+    },
+  };
+}
+
+/** Runs raw DDL (several statements allowed). */
+export function execRaw(db: TollgateDb, sql: string): void {
+  connectionOf(db).exec(sql);
+}
+
+/** Runs `work` in one transaction (rolled back if it throws). */
+export function inRawTransaction<T>(db: TollgateDb, work: () => T): T {
+  return connectionOf(db).transaction(work)();
+}
+
+/**
+ * Loads the sqlite-vec extension (vec0 virtual tables, vec_distance_cosine...) into the
+ * connection behind `db`, once. Other connections (the spend writer's worker) do not need it.
+ */
+export function loadSqliteVec(db: TollgateDb): void {
+  const connection = connectionOf(db);
+  if (withSqliteVec.has(connection)) return;
+  connection.loadExtension(getLoadablePath());
+  withSqliteVec.add(connection);
+}
+
+const withSqliteVec = new WeakSet<Database.Database>();
+
+function connectionOf(db: TollgateDb): Database.Database {
+  const connection = connections.get(db);
+  if (connection === undefined) throw new Error('raw SQL: database not opened by openDatabase');
+  return connection;
 }
 
 /** The driver connection behind each drizzle database this file opened. */
