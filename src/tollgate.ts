@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { createAdapterLookup } from './adapters/registry.js';
-import { keyMatchesHash } from './auth/key-hash.js';
+import { credentialHash, matchesStoredHash } from './auth/credential-hash.js';
 import { resolveMasterKey } from './auth/master-key.js';
 import type { ChatChunk } from './core/chat-chunk.js';
 import { chatRequestSchema, type ChatRequest } from './core/chat-request.js';
@@ -175,6 +175,7 @@ export class Tollgate {
             return typeof allowed === 'boolean' ? allowed : undefined;
           },
           embed: embedWithCatalog(this.catalog),
+          database: init.database.db,
         })
       : undefined;
     this.pipeline = new Pipeline({
@@ -182,13 +183,12 @@ export class Tollgate {
       router: this.cache === undefined ? this.router : new CachingRouter(this.router, this.cache),
       logger: init.logger,
       dropParams: init.config.litellmSettings.dropParams,
+      cacheHitsCountForRateLimits: this.cache?.settings.hitsCountForRateLimits,
     });
-    const masterHash = init.masterKey.hash;
-    if (masterHash !== undefined) {
+    if (init.masterKey.hash !== undefined) {
+      const masterHash = Buffer.from(init.masterKey.hash, 'hex');
       this.pipeline.use('authenticate', (ctx) =>
-        ctx.credential !== undefined && keyMatchesHash(ctx.credential, masterHash)
-          ? MASTER_PRINCIPAL
-          : undefined,
+        matchesStoredHash(credentialHash(ctx), masterHash) ? MASTER_PRINCIPAL : undefined,
       );
     }
     this.alerts = new AlertBus((error) =>

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ChatRequest } from '../core/chat-request.js';
+import type { EmbeddingRequest } from '../core/embeddings.js';
 import type { Principal } from '../core/principal.js';
 
 export const CACHE_SCOPES = ['global', 'team', 'key'] as const;
@@ -44,6 +45,23 @@ export function cacheKey(input: CacheKeyInput): string {
 }
 
 /**
+ * The exact-cache key of an embeddings request: the same scheme over its input, `dimensions`
+ * and provider options, marked so that it never equals a chat key. `encoding_format` is left out:
+ * the pipeline's answer is float vectors either way (adapters decode what they asked upstream
+ * for), and only the transport encodes them, so a base64 and a float request share an entry.
+ */
+export function embeddingCacheKey(
+  input: Omit<CacheKeyInput, 'request'> & {
+    readonly request: EmbeddingRequest;
+  },
+): string {
+  const { encoding_format: _format, ...fields } = answerFields(input.request);
+  const hash = createHash('sha256');
+  hash.update(canonicalJson({ kind: 'embedding', group: input.group, fields }));
+  return `${tagOf(input)}:e.${hash.digest('base64url')}`;
+}
+
+/**
  * The semantic-cache partition: the same hash without the messages. Only prompts with the same
  * group, tools, parameters, scope and namespace are ever compared.
  */
@@ -63,13 +81,13 @@ export function scopeTag(scope: CacheScope, principal: Principal | undefined): s
   return principal?.teamId === undefined ? keyTag : `t.${principal.teamId}`;
 }
 
-function tagOf(input: CacheKeyInput): string {
+function tagOf(input: Pick<CacheKeyInput, 'scope' | 'namespace'>): string {
   const namespace =
     input.namespace === undefined ? '' : `n.${encodeURIComponent(input.namespace)}:`;
   return `${namespace}${input.scope}`;
 }
 
-function answerFields(request: ChatRequest): Record<string, unknown> {
+function answerFields(request: object): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(request)) {
     if (!IGNORED_FIELDS.has(name)) fields[name] = value;

@@ -1,11 +1,8 @@
 import { z } from 'zod';
+import { CACHE_TYPES, CHAT_CALL_TYPES, EMBEDDING_CALL_TYPES } from '../config/config-schema.js';
 import { CACHE_SCOPES, type CacheScope } from './cache-key.js';
 
-export const CACHE_TYPES = ['local', 'redis', 'redis-semantic', 'sqlite-semantic'] as const;
 export type CacheType = (typeof CACHE_TYPES)[number];
-
-/** LiteLLM's names for the call types; Tollgate caches chat completions. */
-const CHAT_CALL_TYPES = ['completion', 'acompletion', 'chat_completion', 'chat'];
 
 /** `cache_params` as the cache reads it (config-schema.ts has already validated the file). */
 const cacheParamsSchema = z.object({
@@ -24,6 +21,7 @@ const cacheParamsSchema = z.object({
   max_size_mb: z.number().positive().optional(),
   allow_client_controls: z.boolean().optional(),
   coalesce_max_waiters: z.number().int().nonnegative().optional(),
+  hits_count_for_rate_limits: z.boolean().optional(),
 });
 
 export interface CacheSettings {
@@ -37,7 +35,10 @@ export interface CacheSettings {
   readonly scope: CacheScope;
   /** `default_off`: only requests that ask for the cache use it. */
   readonly mode: 'default_on' | 'default_off';
+  /** `supported_call_types` (all of them by default, as in LiteLLM) names a chat call type. */
   readonly cachesChat: boolean;
+  /** `supported_call_types` names `embedding` or `aembedding`. */
+  readonly cachesEmbeddings: boolean;
   /** The model group that embeds prompts for the semantic caches. */
   readonly embeddingModel: string | undefined;
   readonly maxBytes: number;
@@ -45,6 +46,11 @@ export interface CacheSettings {
   readonly allowClientControls: boolean;
   /** Identical requests that may wait for one in flight; 0 turns coalescing off. */
   readonly coalesceMaxWaiters: number;
+  /**
+   * Whether a cache hit takes a request from the caller's rate limits (rpm, tpm, parallel), as a
+   * miss does. When false, the lookup runs before the rate limit and only misses are counted.
+   */
+  readonly hitsCountForRateLimits: boolean;
 }
 
 export const DEFAULT_CACHE_TTL_SECONDS = 600;
@@ -65,14 +71,19 @@ export function resolveCacheSettings(
     namespace: parsed.namespace ?? 'tollgate:cache:',
     scope: parsed.scope ?? 'team',
     mode: parsed.mode ?? 'default_on',
-    cachesChat:
-      parsed.supported_call_types === undefined ||
-      parsed.supported_call_types.some((type) => CHAT_CALL_TYPES.includes(type)),
+    cachesChat: supports(parsed.supported_call_types, CHAT_CALL_TYPES),
+    cachesEmbeddings: supports(parsed.supported_call_types, EMBEDDING_CALL_TYPES),
     embeddingModel: parsed.embedding_model,
     maxBytes: (parsed.max_size_mb ?? DEFAULT_MAX_SIZE_MB) * 1024 * 1024,
     allowClientControls: parsed.allow_client_controls ?? true,
     coalesceMaxWaiters: parsed.coalesce_max_waiters ?? 100,
+    hitsCountForRateLimits: parsed.hits_count_for_rate_limits ?? true,
   };
+}
+
+/** Every call type is cached unless `supported_call_types` lists some. */
+function supports(configured: readonly string[] | undefined, names: readonly string[]): boolean {
+  return configured === undefined || configured.some((type) => names.includes(type));
 }
 
 function redisUrl(parsed: z.output<typeof cacheParamsSchema>, env: NodeJS.ProcessEnv): string {

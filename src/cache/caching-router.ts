@@ -4,9 +4,10 @@ import type { ResponseCache } from './response-cache.js';
 
 /**
  * The router seen through the cache: a request the cache stage looked up and missed is
- * coalesced with an identical one in flight, and its answer stored. The pipeline has no store
- * hook yet, and only the router's call sees the answer (see the report on issue 7 for the
- * pipeline change that would make this decorator unnecessary).
+ * coalesced with an identical one in flight, and its answer stored (a stream's once it has
+ * completed, from its chunks). The pipeline has no store hook yet, and only the router's call
+ * sees the answer (see the report on issue 7 for the pipeline change that would make this
+ * decorator unnecessary).
  */
 export class CachingRouter implements Router {
   private readonly inner: Router;

@@ -2,13 +2,15 @@ import type { ResolvedDeployment } from '../core/deployment.js';
 import type { Logger } from '../core/logger.js';
 import type { Principal } from '../core/principal.js';
 import type { Usage } from '../core/usage.js';
+import type { TollgateDb } from '../db/client.js';
 import type { CacheStore } from './cache.js';
 import { resolveCacheSettings, type CacheSettings } from './cache-settings.js';
 import { MemoryCache } from './memory-cache.js';
-import { MemoryVectorIndex } from './memory-vector-index.js';
 import { RedisCache } from './redis-cache.js';
+import { RedisVectorIndex } from './redis-vector-index.js';
 import { ResponseCache } from './response-cache.js';
 import { normalize, type Embedder, type SemanticIndex } from './semantic-index.js';
+import { SqliteVectorIndex } from './sqlite-vector-index.js';
 
 export interface CreateResponseCacheDeps {
   /** `litellm_settings.cache_params`. */
@@ -21,8 +23,8 @@ export interface CreateResponseCacheDeps {
   readonly keyAllowsControls?: ((keyId: string) => boolean | undefined) | undefined;
   /** Embeds a text with a model group of this gateway (the semantic caches' embedding model). */
   readonly embed?: ((model: string, text: string) => Promise<readonly number[]>) | undefined;
-  /** Builds the sqlite-vec index in the gateway's database (`sqlite-semantic`). */
-  readonly sqliteIndex?: (() => SemanticIndex) | undefined;
+  /** The gateway's database, where `sqlite-semantic` keeps its vectors and answers. */
+  readonly database?: TollgateDb | undefined;
 }
 
 /** Builds the cache `litellm_settings.cache_params` describes. */
@@ -76,10 +78,13 @@ function createIndex(
   settings: CacheSettings,
   context: { deps: CreateResponseCacheDeps; store: CacheStore },
 ): SemanticIndex {
+  const { deps, store } = context;
+  const similarityThreshold = settings.similarityThreshold;
   if (settings.type === 'sqlite-semantic') {
-    if (context.deps.sqliteIndex === undefined)
-      throw new Error('sqlite-semantic needs the database');
-    return context.deps.sqliteIndex();
+    if (deps.database === undefined) throw new Error('sqlite-semantic needs the database');
+    return new SqliteVectorIndex({ db: deps.database, similarityThreshold, now: deps.now });
   }
-  return new MemoryVectorIndex(context.store);
+  if (!(store instanceof RedisCache)) throw new Error('redis-semantic needs the Redis cache');
+  // Redis expiry is wall-clock time, so the vectors' expiry is too (not the injected clock).
+  return new RedisVectorIndex({ cache: store, similarityThreshold });
 }

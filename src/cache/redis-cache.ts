@@ -65,7 +65,7 @@ export class RedisCache implements CacheStore {
 
   async get(key: string): Promise<string | undefined> {
     await this.firstConnect;
-    if (!this.usable()) return undefined;
+    if (!this.worthTrying()) return undefined;
     try {
       const value = await this.client.get(key);
       this.recover();
@@ -78,7 +78,7 @@ export class RedisCache implements CacheStore {
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     await this.firstConnect;
-    if (ttlMs <= 0 || !this.usable()) return;
+    if (ttlMs <= 0 || !this.worthTrying()) return;
     try {
       await this.client.set(key, value, 'PX', Math.ceil(ttlMs));
       this.recover();
@@ -100,9 +100,24 @@ export class RedisCache implements CacheStore {
     } while (cursor !== '0');
   }
 
-  /** The underlying client, for the semantic index that mirrors its vectors here. */
+  /** The underlying client, for the semantic index that keeps its vectors here. */
   get redis(): Redis {
     return this.client;
+  }
+
+  /**
+   * For commands others send on `redis` (the semantic index): waits for the first connection
+   * like `get` does, then says whether Redis is worth asking (not skipped after a failure).
+   */
+  async usable(): Promise<boolean> {
+    await this.firstConnect;
+    return this.worthTrying();
+  }
+
+  /** Reports the outcome of a command sent on `redis` by others, for the outage handling. */
+  report(outcome: { error: unknown } | 'ok'): void {
+    if (outcome === 'ok') this.recover();
+    else this.degrade(outcome.error);
   }
 
   health(): CacheHealth {
@@ -115,7 +130,8 @@ export class RedisCache implements CacheStore {
     return Promise.resolve();
   }
 
-  private usable(): boolean {
+  /** False while Redis is skipped after a failure (until `retryAfterMs` has passed). */
+  private worthTrying(): boolean {
     return this.degradedSince === undefined || Date.now() >= this.retryAt;
   }
 

@@ -179,6 +179,15 @@ export const routerSettingsSchema = fallbackSettingsSchema.extend({
 
 export const CACHE_TYPES = ['local', 'redis', 'redis-semantic', 'sqlite-semantic'] as const;
 
+/** LiteLLM's names for the call types Tollgate caches: chat completions and embeddings. */
+export const CHAT_CALL_TYPES: readonly string[] = [
+  'completion',
+  'acompletion',
+  'chat_completion',
+  'chat',
+];
+export const EMBEDDING_CALL_TYPES: readonly string[] = ['embedding', 'aembedding', 'embeddings'];
+
 const cacheParamsSchema = z.object({
   type: z.enum(CACHE_TYPES).optional(),
   /** Seconds. */
@@ -217,7 +226,10 @@ const cacheParamsSchema = z.object({
   coalesce_max_waiters: nonNegativeInteger.optional(),
   /** LiteLLM: `default_on` caches every request, `default_off` only those asking for it. */
   mode: z.enum(['default_on', 'default_off']).optional(),
+  /** LiteLLM call types to cache: chat (`completion`, `acompletion`) and `embedding`, `aembedding`. */
   supported_call_types: z.array(z.string()).optional(),
+  /** Whether cache hits take a request from rate limits (default true). */
+  hits_count_for_rate_limits: booleanLike.optional(),
 });
 
 // LiteLLM also accepts the fallback keys and num_retries here (module-level settings);

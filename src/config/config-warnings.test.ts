@@ -114,3 +114,24 @@ describe('settings accepted but not yet in effect', () => {
     }
   });
 });
+
+describe('cache call types', () => {
+  it('warns about a call type Tollgate does not cache, and accepts the ones it does', () => {
+    const config = parseConfig(
+      {
+        model_list: [{ model_name: 'a', litellm_params: { model: 'openai/gpt-4o-mini' } }],
+        litellm_settings: {
+          cache: true,
+          cache_params: {
+            supported_call_types: ['acompletion', 'aembedding', 'atranscription', 'embeding'],
+          },
+        },
+      },
+      { source: undefined, env: {}, ...KNOWN },
+    );
+    expect(config.warnings).toEqual([
+      'litellm_settings.cache_params.supported_call_types: "atranscription" is not cached (Tollgate caches chat completions and embeddings)',
+      'litellm_settings.cache_params.supported_call_types: "embeding" is not cached (Tollgate caches chat completions and embeddings)',
+    ]);
+  });
+});

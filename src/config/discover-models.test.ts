@@ -30,6 +30,9 @@ describe('discoverConfig', () => {
     const config = discoverConfig({}, { knownProviders: ['mock', 'openai'] });
     expect(config.source).toBeUndefined();
     expect(config.deployments).toEqual([MOCK_ECHO, MOCK_WILDCARD]);
+    // SPEC §1: the embedded defaults include the in-memory cache.
+    expect(config.litellmSettings.cache).toBe(true);
+    expect(config.litellmSettings.cacheParams).toEqual({ type: 'local' });
     expect(config.generalSettings).toEqual({
       masterKey: undefined,
       databaseUrl: undefined,

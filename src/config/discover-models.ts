@@ -75,7 +75,8 @@ const DISCOVERY_SOURCES: readonly DiscoverySource[] = [
 /**
  * The configuration used when no config file is given (SPEC §1): the built-in `mock` models
  * (`mock/echo`, and `mock/*` for any name), a `<provider>/*` wildcard for each provider the
- * environment enables, and `TOLLGATE_MASTER_KEY` / `DATABASE_URL` as general settings.
+ * environment enables, the in-memory response cache, and `TOLLGATE_MASTER_KEY` / `DATABASE_URL`
+ * as general settings. (A config file turns the cache on itself: `litellm_settings.cache`.)
  */
 export function discoverConfig(env: Environment, options?: LoadOptions): LoadedConfig {
   const knownProviders = options?.knownProviders ?? KNOWN_PROVIDERS;
@@ -102,7 +103,11 @@ export function discoverConfig(env: Environment, options?: LoadOptions): LoadedC
     database_url: firstReference(env, ['DATABASE_URL']),
   });
   return parseConfig(
-    { model_list: modelList, general_settings: generalSettings },
+    {
+      model_list: modelList,
+      litellm_settings: { cache: true, cache_params: { type: 'local' } },
+      general_settings: generalSettings,
+    },
     { source: undefined, env, knownProviders },
   );
 }

@@ -4,6 +4,8 @@ import { checkFallbacks, servedModelNames } from './check-fallbacks.js';
 import { checkModelEntry, type CheckedModelEntry } from './check-model-entry.js';
 import type { ConfigPath, ConfigProblem } from './config-error.js';
 import {
+  CHAT_CALL_TYPES,
+  EMBEDDING_CALL_TYPES,
   fallbackSettingsSchema,
   generalSettingsSchema,
   litellmSettingsSchema,
@@ -101,6 +103,7 @@ export function validateConfig(value: unknown, options: ValidationOptions): Vali
   }
   const warnings =
     entries.length === 0 ? ['model_list is missing or empty: no models are served'] : [];
+  warnings.push(...uncachedCallTypeWarnings(litellmSettings.cache_params?.supported_call_types));
   return {
     ok: true,
     config: { entries, routerSettings, litellmSettings, generalSettings, resolved, warnings },
@@ -218,4 +221,14 @@ function modelNames(list: unknown): string[] {
   return list.flatMap((entry: unknown) =>
     isConfigRecord(entry) && typeof entry.model_name === 'string' ? [entry.model_name] : [],
   );
+}
+
+/** A call type Tollgate does not cache is said, not silently ignored. */
+function uncachedCallTypeWarnings(callTypes: readonly string[] | undefined): string[] {
+  return (callTypes ?? [])
+    .filter((type) => !CHAT_CALL_TYPES.includes(type) && !EMBEDDING_CALL_TYPES.includes(type))
+    .map(
+      (type) =>
+        `litellm_settings.cache_params.supported_call_types: "${type}" is not cached (Tollgate caches chat completions and embeddings)`,
+    );
 }

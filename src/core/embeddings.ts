@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cacheControlsSchema } from './chat-request.js';
 
 export const embeddingRequestSchema = z
   .object({
@@ -21,6 +22,8 @@ export const embeddingRequestSchema = z
     provider_options: z.record(z.string(), z.record(z.string(), z.unknown())).nullish(),
     /** Free-form tags recorded with the request. */
     metadata: z.record(z.string(), z.unknown()).nullish(),
+    /** Per-request cache controls (gateway field, never forwarded), as for chat. */
+    cache: cacheControlsSchema.nullish(),
   })
   .loose();
 

@@ -48,6 +48,9 @@ function chunk(content: string | undefined, usage?: ChatChunk['usage']): ChatChu
 interface FakeBehaviour {
   generate?: () => Promise<ChatResponse>;
   chunks?: () => AsyncGenerator<ChatChunk>;
+  /** What the cacheLookup hook serves (a miss unless told). */
+  cached?: () => ChatResponse | undefined;
+  cacheHitsCountForRateLimits?: boolean;
 }
 
 function makePipeline(behaviour: FakeBehaviour = {}) {
@@ -83,6 +86,7 @@ function makePipeline(behaviour: FakeBehaviour = {}) {
     router: new SingleAttemptRouter(),
     logger: silentLogger,
     dropParams: false,
+    cacheHitsCountForRateLimits: behaviour.cacheHitsCountForRateLimits,
   });
   const trace: string[] = [];
   pipeline
@@ -94,7 +98,7 @@ function makePipeline(behaviour: FakeBehaviour = {}) {
     .use('rateLimit', () => void trace.push('rateLimit'))
     .use('cacheLookup', () => {
       trace.push('cacheLookup');
-      return undefined;
+      return behaviour.cached?.();
     })
     .use('budgetReservation', () => void trace.push('budgetReservation'))
     .use('settleCost', (ctx) => {
@@ -124,6 +128,27 @@ describe('Pipeline', () => {
       'respond',
       'log',
     ]);
+  });
+
+  it('looks up the cache before the rate limit, and limits misses only, when hits do not count', async () => {
+    const cache: { stored?: ChatResponse } = {};
+    const { pipeline, trace } = makePipeline({
+      cacheHitsCountForRateLimits: false,
+      cached: () => cache.stored,
+    });
+    const request = { model: 'chat', messages: [{ role: 'user' as const, content: 'x' }] };
+    await pipeline.chat(context(), request);
+    expect(trace.slice(0, 5)).toEqual([
+      'authenticate',
+      'modelAccess',
+      'cacheLookup',
+      'rateLimit',
+      'budgetReservation',
+    ]);
+    trace.length = 0;
+    cache.stored = response;
+    await pipeline.chat(context(), request);
+    expect(trace).toEqual(['authenticate', 'modelAccess', 'cacheLookup', 'settleCost:success']);
   });
 
   it('runs the hooks in order, settles once, logs after returning, and strips gateway fields', async () => {
@@ -158,6 +183,22 @@ describe('Pipeline', () => {
     expect(ctx.attempts).toHaveLength(1);
     expect(ctx.attempts[0]).toMatchObject({ deploymentId: 'fake-1', errorCode: undefined });
     expect(ctx.usage?.total_tokens).toBe(4);
+  });
+
+  it('logs every request settled in the same turn once, after they all returned', async () => {
+    const { pipeline, trace } = makePipeline();
+    const request = { model: 'chat', messages: [{ role: 'user' as const, content: 'x' }] };
+    await Promise.all([1, 2, 3].map(() => pipeline.chat(context(), request)));
+    expect(trace.filter((entry) => entry.startsWith('log:'))).toEqual([]);
+    await nextTick();
+    expect(trace.filter((entry) => entry.startsWith('log:'))).toEqual([
+      'log:success',
+      'log:success',
+      'log:success',
+    ]);
+    await pipeline.chat(context(), request);
+    await nextTick();
+    expect(trace.filter((entry) => entry.startsWith('log:'))).toHaveLength(4);
   });
 
   it('refuses an unknown key before any other stage, and still settles and logs once', async () => {

@@ -12,6 +12,7 @@ import type { DeploymentHandle, ModelCatalog, ModelGroup } from './model-catalog
 import type { Principal } from './principal.js';
 import type { RequestContext, RequestStatus } from './request-context.js';
 import type { Router } from './router.js';
+import type { Usage } from './usage.js';
 
 /**
  * The request pipeline. Its order is fixed; later features fill the named hook points rather
@@ -22,6 +23,8 @@ import type { Router } from './router.js';
  *
  * `routeAndCall` is the router; `respond` is the transport writing the answer; `log` runs after
  * the answer has gone out (for streams: after the stream ended), exactly once per request.
+ * With `cacheHitsCountForRateLimits: false`, cacheLookup runs before rateLimit and a hit skips
+ * it (only misses take a rate-limit slot).
  */
 export const PIPELINE_ORDER = [
   'authenticate',
@@ -56,11 +59,18 @@ export type CacheLookupHook = (
   request: ChatRequest,
 ) => ChatResponse | undefined | Promise<ChatResponse | undefined>;
 
+/** The cacheLookup stage of an embeddings request. */
+export type EmbeddingCacheLookupHook = (
+  ctx: RequestContext,
+  request: EmbeddingRequest,
+) => EmbeddingResponse | undefined | Promise<EmbeddingResponse | undefined>;
+
 export interface PipelineHooks {
   authenticate: AuthenticateHook;
   modelAccess: ModelAccessHook;
   rateLimit: ContextHook;
   cacheLookup: CacheLookupHook;
+  embeddingCacheLookup: EmbeddingCacheLookupHook;
   budgetReservation: ContextHook;
   /** Part of routeAndCall: admits the request to each fallback group before it is tried. */
   fallback: FallbackHook;
@@ -78,6 +88,8 @@ export interface PipelineDeps {
   readonly logger: Logger;
   /** `litellm_settings.drop_params`. */
   readonly dropParams: boolean;
+  /** `cache_params.hits_count_for_rate_limits` (default true). */
+  readonly cacheHitsCountForRateLimits?: boolean | undefined;
 }
 
 type Hooks = { [K in HookStage]: Array<PipelineHooks[K]> };
@@ -94,6 +106,7 @@ export class Pipeline {
     modelAccess: [],
     rateLimit: [],
     cacheLookup: [],
+    embeddingCacheLookup: [],
     budgetReservation: [],
     fallback: [],
     settleCost: [],
@@ -136,7 +149,7 @@ export class Pipeline {
     try {
       describeChat(ctx, request);
       const group = await this.admit(ctx, request.model);
-      const cached = await this.lookupCache(ctx, request);
+      const cached = await this.limitAndLookup(ctx, () => this.lookupCache(ctx, request));
       if (cached !== undefined) {
         ctx.usage = cached.usage ?? undefined;
         await this.settle(ctx, 'success');
@@ -167,7 +180,7 @@ export class Pipeline {
     try {
       describeChat(ctx, request);
       const group = await this.admit(ctx, request.model);
-      const cached = await this.lookupCache(ctx, request);
+      const cached = await this.limitAndLookup(ctx, () => this.lookupCache(ctx, request));
       if (cached !== undefined) {
         // A hit is replayed as the stream the provider would have sent (role, content, finish, usage).
         ctx.usage = cached.usage ?? undefined;
@@ -211,8 +224,19 @@ export class Pipeline {
       ctx.endUser = request.user ?? undefined;
       ctx.metadata = request.metadata ?? undefined;
       const group = await this.admit(ctx, request.model);
+      const cached = await this.limitAndLookup(ctx, () => this.lookupEmbeddingCache(ctx, request));
+      if (cached !== undefined) {
+        ctx.usage = embeddingUsage(cached);
+        await this.settle(ctx, 'success');
+        return cached;
+      }
       await this.runHooks('budgetReservation', ctx);
-      const { provider_options: providerOptions, metadata: _metadata, ...upstream } = request;
+      const {
+        provider_options: providerOptions,
+        metadata: _metadata,
+        cache: _cache,
+        ...upstream
+      } = request;
       const route = { group, admitFallback: this.admitFallback };
       const response = await this.deps.router.route(ctx, route, (handle) =>
         handle.adapter.embed(upstream, {
@@ -223,11 +247,7 @@ export class Pipeline {
           mockResponse: undefined,
         }),
       );
-      ctx.usage = {
-        prompt_tokens: response.usage.prompt_tokens,
-        completion_tokens: 0,
-        total_tokens: response.usage.total_tokens,
-      };
+      ctx.usage = embeddingUsage(response);
       await this.settle(ctx, 'success');
       return response;
     } catch (error) {
@@ -235,7 +255,7 @@ export class Pipeline {
     }
   }
 
-  /** authenticate → modelAccess → rateLimit; returns the group that will serve the request. */
+  /** authenticate → modelAccess; returns the group that will serve the request. */
   private async admit(ctx: RequestContext, model: string): Promise<ModelGroup> {
     const principal = await this.authenticate(ctx);
     ctx.requestedModel = model;
@@ -256,8 +276,24 @@ export class Pipeline {
     }
     ctx.group = group;
     for (const hook of this.hooks.modelAccess) await hook(ctx, group);
-    await this.runHooks('rateLimit', ctx);
     return group;
+  }
+
+  /**
+   * rateLimit, then cacheLookup; or, when cache hits do not count for rate limits, the lookup
+   * first and rateLimit for a miss only.
+   */
+  private async limitAndLookup<R>(
+    ctx: RequestContext,
+    lookup: () => Promise<R | undefined>,
+  ): Promise<R | undefined> {
+    if (this.deps.cacheHitsCountForRateLimits !== false) {
+      await this.runHooks('rateLimit', ctx);
+      return lookup();
+    }
+    const hit = await lookup();
+    if (hit === undefined) await this.runHooks('rateLimit', ctx);
+    return hit;
   }
 
   /**
@@ -281,6 +317,17 @@ export class Pipeline {
     request: ChatRequest,
   ): Promise<ChatResponse | undefined> {
     for (const hook of this.hooks.cacheLookup) {
+      const hit = await hook(ctx, request);
+      if (hit !== undefined) return hit;
+    }
+    return undefined;
+  }
+
+  private async lookupEmbeddingCache(
+    ctx: RequestContext,
+    request: EmbeddingRequest,
+  ): Promise<EmbeddingResponse | undefined> {
+    for (const hook of this.hooks.embeddingCacheLookup) {
       const hit = await hook(ctx, request);
       if (hit !== undefined) return hit;
     }
@@ -367,8 +414,20 @@ export class Pipeline {
         });
       }
     }
-    if (this.hooks.log.length > 0) setImmediate(() => this.runLog(ctx));
+    if (this.hooks.log.length > 0) {
+      // One macrotask for every request settled in this turn of the event loop, not one each.
+      this.pendingLogs.push(ctx);
+      if (this.pendingLogs.length === 1) setImmediate(this.runPendingLogs);
+    }
   }
+
+  /** Requests settled since the last log macrotask ran. */
+  private pendingLogs: RequestContext[] = [];
+  private readonly runPendingLogs = (): void => {
+    const pending = this.pendingLogs;
+    this.pendingLogs = [];
+    for (const ctx of pending) this.runLog(ctx);
+  };
 
   private runLog(ctx: RequestContext): void {
     for (const hook of this.hooks.log) {
@@ -400,6 +459,15 @@ function describeChat(ctx: RequestContext, request: ChatRequest): void {
   };
   ctx.endUser = request.user ?? undefined;
   ctx.metadata = request.metadata ?? undefined;
+}
+
+/** An embeddings answer's usage in the chat shape accounting prices (no completion tokens). */
+function embeddingUsage(response: EmbeddingResponse): Usage {
+  return {
+    prompt_tokens: response.usage.prompt_tokens,
+    completion_tokens: 0,
+    total_tokens: response.usage.total_tokens,
+  };
 }
 
 /** Serves already-known chunks through the async iterator a ChatStream reads. */

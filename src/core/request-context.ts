@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { WarningSink } from './adapter.js';
 import type { ResolvedDeployment } from './deployment.js';
 import type { ModelGroup } from './model-catalog.js';
 import type { Usage } from './usage.js';
 import type { ErrorCode, GatewayError } from './errors.js';
 import type { Principal } from './principal.js';
+import { newRequestId } from './request-id.js';
 
 /** One call to one deployment, kept for the spend row and `x-tollgate-attempts`. */
 export interface Attempt {
@@ -37,7 +37,8 @@ export interface RequestContextInit {
  * the transport, filled by the stages, read by the transport for response headers.
  */
 export class RequestContext implements WarningSink {
-  readonly requestId: string = randomUUID();
+  /** Time-ordered (UUIDv7): see request-id.ts. */
+  readonly requestId: string = newRequestId();
   readonly kind: RequestKind;
   readonly credential: string | undefined;
   readonly signal: AbortSignal;

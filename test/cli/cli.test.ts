@@ -30,11 +30,20 @@ describe('tollgate CLI', () => {
       const key = adminKeyOf(gateway.banner);
       expect(key.length).toBeGreaterThan(40);
       const client = new OpenAI({ apiKey: key, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
-      const answer = await client.chat.completions.create({
-        model: 'mock/echo',
-        messages: [{ role: 'user', content: 'hello from a newcomer' }],
-      });
-      expect(answer.choices[0]?.message.content).toBe('hello from a newcomer');
+      const ask = () =>
+        client.chat.completions
+          .create({
+            model: 'mock/echo',
+            messages: [{ role: 'user', content: 'hello from a newcomer' }],
+          })
+          .withResponse();
+      const first = await ask();
+      expect(first.data.choices[0]?.message.content).toBe('hello from a newcomer');
+      // The embedded defaults include the in-memory cache (SPEC §1).
+      expect(first.response.headers.get('x-tollgate-cache')).toBe('miss');
+      const second = await ask();
+      expect(second.response.headers.get('x-tollgate-cache')).toBe('hit');
+      expect(second.data).toEqual(first.data);
     } finally {
       expect(signalGatewayProcess(database, 'SIGTERM')).toBe(1);
     }

@@ -1,0 +1,80 @@
+import OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import { answerAll, clientFor } from '../accounting/support.js';
+import { startFakeUpstream } from '../support/fake-upstream.js';
+import { startTestGateway } from '../support/test-gateway.js';
+import { cachedConfig } from './support.js';
+
+/**
+ * Three identical requests from a key limited to 2 per minute: the first is a miss, the other
+ * two are hits. What happens to the third depends on whether hits count for rate limits.
+ */
+async function threeIdenticalRequests(
+  hitsCount: boolean | undefined,
+): Promise<{ outcomes: Array<string | number>; upstreamCalls: number }> {
+  const upstream = await startFakeUpstream();
+  answerAll(upstream);
+  const params =
+    hitsCount === undefined
+      ? { type: 'local' }
+      : { type: 'local', hits_count_for_rate_limits: hitsCount };
+  const gateway = await startTestGateway(cachedConfig(upstream, params));
+  try {
+    const client = clientFor(gateway, gateway.tollgate.keys.createKey({ rpmLimit: 2 }).key);
+    const outcomes: Array<string | number> = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      try {
+        const { response } = await client.chat.completions
+          .create({ model: 'chat', messages: [{ role: 'user', content: 'limited' }] })
+          .withResponse();
+        outcomes.push(response.headers.get('x-tollgate-cache') ?? 'none');
+      } catch (error) {
+        if (!(error instanceof OpenAI.APIError)) throw error;
+        outcomes.push(Number(error.status));
+      }
+    }
+    return { outcomes, upstreamCalls: upstream.requests.length };
+  } finally {
+    await gateway.close();
+    await upstream.close();
+  }
+}
+
+describe('cache hits and rate limits (cache_params.hits_count_for_rate_limits)', () => {
+  it('counts hits as requests by default: the third request is refused with 429', async () => {
+    const { outcomes, upstreamCalls } = await threeIdenticalRequests(undefined);
+    expect(outcomes).toEqual(['miss', 'hit', 429]);
+    expect(upstreamCalls).toBe(1);
+  });
+
+  it('counts hits when set to true', async () => {
+    expect((await threeIdenticalRequests(true)).outcomes).toEqual(['miss', 'hit', 429]);
+  });
+
+  it('serves hits past the limit when set to false: only misses count', async () => {
+    const { outcomes, upstreamCalls } = await threeIdenticalRequests(false);
+    expect(outcomes).toEqual(['miss', 'hit', 'hit']);
+    expect(upstreamCalls).toBe(1);
+  });
+
+  it('still counts misses when set to false', async () => {
+    const upstream = await startFakeUpstream();
+    answerAll(upstream);
+    const gateway = await startTestGateway(
+      cachedConfig(upstream, { type: 'local', hits_count_for_rate_limits: false }),
+    );
+    try {
+      const client = clientFor(gateway, gateway.tollgate.keys.createKey({ rpmLimit: 2 }).key);
+      const ask = (content: string) =>
+        client.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content }] });
+      await ask('one');
+      await ask('two');
+      await expect(ask('three')).rejects.toMatchObject({ status: 429 });
+      // A stored answer is still served once the misses used the limit up.
+      await expect(ask('one')).resolves.toMatchObject({ object: 'chat.completion' });
+    } finally {
+      await gateway.close();
+      await upstream.close();
+    }
+  });
+});
