@@ -46,6 +46,7 @@ import type { ResponseCache } from './cache/response-cache.js';
 import type { CacheHealth } from './cache/cache.js';
 import { NANOS_PER_USD } from './pricing/pricing.js';
 import type { DeploymentPricing, PriceBook } from './pricing/pricing.js';
+import { NEVER_CANCELLED, type CancelSignal } from './core/cancellation.js';
 
 export interface TollgateOptions {
   /**
@@ -258,7 +259,7 @@ export class Tollgate {
   createContext(init: {
     kind: RequestKind;
     credential: string | undefined;
-    signal: AbortSignal;
+    signal: CancelSignal;
     receivedAt?: number;
   }): RequestContext {
     return new RequestContext(init);
@@ -349,7 +350,7 @@ export class Tollgate {
     return new RequestContext({
       kind,
       credential: options.apiKey,
-      signal: options.signal ?? new AbortController().signal,
+      signal: options.signal ?? NEVER_CANCELLED,
       principal: options.apiKey === undefined ? LIBRARY_PRINCIPAL : undefined,
     });
   }

@@ -1,3 +1,4 @@
+import { NEVER_CANCELLED } from '../core/cancellation.js';
 import type { ModelCatalog } from '../core/model-catalog.js';
 
 /**
@@ -14,7 +15,8 @@ export function embedWithCatalog(
     const response = await handle.adapter.embed(
       { model, input: text },
       {
-        signal: AbortSignal.timeout(handle.deployment.timeoutMs),
+        // The adapter's upstream call has its own deadline (the deployment's timeout).
+        signal: NEVER_CANCELLED,
         warnings: { warn: () => undefined },
         dropParams: true,
         providerOptions: undefined,

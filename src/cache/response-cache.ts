@@ -27,6 +27,7 @@ import { Coalescer, type Flight } from './coalesce.js';
 import { hasNonTextParts, promptText } from './prompt-text.js';
 import type { Embedder, SemanticIndex } from './semantic-index.js';
 import { StreamAnswer } from './stream-answer.js';
+import type { CancelSignal } from '../core/cancellation.js';
 
 export interface ResponseCacheDeps {
   readonly store: CacheStore;
@@ -398,7 +399,7 @@ export class ResponseCache {
  * The answer of a promise, or undefined when it failed or the waiting client went away (the
  * caller then does the work itself, or fails fast on its aborted signal).
  */
-async function settled<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+async function settled<T>(promise: Promise<T>, signal: CancelSignal): Promise<T | undefined> {
   if (signal.aborted) return undefined;
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<undefined>((resolve) => {

@@ -3,6 +3,7 @@ import type { ChatRequest } from './chat-request.js';
 import type { ChatResponse } from './chat-response.js';
 import type { ResolvedDeployment } from './deployment.js';
 import type { EmbeddingRequest, EmbeddingResponse } from './embeddings.js';
+import type { CancelSignal } from './cancellation.js';
 
 /** Collects warnings for the `x-tollgate-warnings` header (a dropped parameter, a fallback mode...). */
 export interface WarningSink {
@@ -12,7 +13,7 @@ export interface WarningSink {
 /** Per-call inputs beside the canonical request. */
 export interface CallOptions {
   /** Aborted when the client goes away or a timeout fires; adapters must pass it to their I/O. */
-  readonly signal: AbortSignal;
+  readonly signal: CancelSignal;
   /** Where the adapter reports what it could not honour exactly. */
   readonly warnings: WarningSink;
   /** `litellm_settings.drop_params`: drop unsupported parameters with a warning instead of a 400. */

@@ -5,6 +5,7 @@ import type { Usage } from './usage.js';
 import type { ErrorCode, GatewayError } from './errors.js';
 import type { Principal } from './principal.js';
 import { newRequestId } from './request-id.js';
+import type { CancelSignal } from './cancellation.js';
 
 /** One call to one deployment, kept for the spend row and `x-tollgate-attempts`. */
 export interface Attempt {
@@ -25,7 +26,7 @@ export interface RequestContextInit {
   /** The presented gateway key; undefined for trusted in-process calls. */
   readonly credential: string | undefined;
   /** Aborted when the caller goes away. */
-  readonly signal: AbortSignal;
+  readonly signal: CancelSignal;
   /** Preset principal (library mode); skips authentication. */
   readonly principal?: Principal | undefined;
   /** `performance.now()` when the transport received the request. */
@@ -41,7 +42,7 @@ export class RequestContext implements WarningSink {
   readonly requestId: string = newRequestId();
   readonly kind: RequestKind;
   readonly credential: string | undefined;
-  readonly signal: AbortSignal;
+  readonly signal: CancelSignal;
   readonly receivedAt: number;
   /** Wall-clock start, for the log row. */
   readonly startedAtEpochMs: number = Date.now();

@@ -2,6 +2,7 @@ import { Pool, errors as undiciErrors } from 'undici';
 import type { Dispatcher } from 'undici';
 import { GatewayError, codeForUpstreamStatus, parseRetryAfter } from './errors.js';
 import { redactUpstreamBody } from './redact.js';
+import { Cancellation, type CancelSignal } from './cancellation.js';
 
 /**
  * Upstream HTTP for every adapter: one keep-alive undici Pool per origin, shared by the
@@ -15,7 +16,7 @@ export interface UpstreamRequest {
   readonly headers: Record<string, string>;
   readonly body?: string;
   /** The caller's signal (client disconnect, router deadline). */
-  readonly signal: AbortSignal;
+  readonly signal: CancelSignal;
   /** For a JSON call, the whole exchange; for a stream, until the response headers. */
   readonly timeoutMs: number;
   /** Longest silence allowed between body chunks. */
@@ -93,29 +94,31 @@ export function joinUpstreamPath(basePath: string, suffix: string): string {
 }
 
 interface Deadline {
-  readonly signal: AbortSignal;
+  readonly signal: Cancellation;
   /** Stops the timer; the caller's signal still aborts the call. */
   stopTimer(): void;
   /** Stops the timer and unlinks the caller's signal. */
   clear(): void;
 }
 
-/** Links the caller's signal to a deadline of our own, without AbortSignal.any (leaks on Node 20). */
-function startDeadline(callerSignal: AbortSignal, timeoutMs: number): Deadline {
-  const controller = new AbortController();
-  const onAbort = (): void => controller.abort(callerSignal.reason);
-  if (callerSignal.aborted) controller.abort(callerSignal.reason);
-  else callerSignal.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => controller.abort(new DeadlineExceeded()), timeoutMs);
+/**
+ * Links the caller's signal to a deadline of our own. A Cancellation, not an AbortController
+ * (see cancellation.ts: an AbortSignal per call costs tens of µs in GC on Node 20), and not
+ * AbortSignal.any (leaks on Node 20).
+ */
+function startDeadline(callerSignal: CancelSignal, timeoutMs: number): Deadline {
+  const signal = new Cancellation();
+  const unlink = signal.follow(callerSignal);
+  const timer = setTimeout(() => signal.abort(new DeadlineExceeded()), timeoutMs);
   timer.unref();
   return {
-    signal: controller.signal,
+    signal,
     stopTimer() {
       clearTimeout(timer);
     },
     clear() {
       clearTimeout(timer);
-      callerSignal.removeEventListener('abort', onAbort);
+      unlink();
     },
   };
 }
@@ -133,7 +136,7 @@ function isTimeoutError(error: unknown): boolean {
 export function upstreamFailure(
   error: unknown,
   target: UpstreamTarget,
-  deadline?: { signal: AbortSignal },
+  deadline?: { signal: CancelSignal },
 ): GatewayError {
   if (error instanceof GatewayError) return error;
   const reason: unknown = deadline?.signal.aborted ? deadline.signal.reason : undefined;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { RequestKind } from '../core/request-context.js';
 import type { Tollgate } from '../tollgate.js';
 import { gatewayErrorOf } from './gateway-error-of.js';
+import { NEVER_CANCELLED } from '../core/cancellation.js';
 
 /**
  * A completion or embedding whose input fails validation is still a request of an authenticated
@@ -19,7 +20,7 @@ export async function accountRejectedInput(
   const ctx = caller.tollgate.createContext({
     kind: rejected.kind,
     credential: caller.credential,
-    signal: rejected.signal ?? new AbortController().signal,
+    signal: rejected.signal ?? NEVER_CANCELLED,
     receivedAt: caller.receivedAt,
   });
   await caller.tollgate.pipeline.authenticate(ctx);

@@ -7,6 +7,7 @@ import type { CompletionStreamInput } from './inputs.js';
 import { openStreamsOf } from './open-streams.js';
 import { startedStreamsOf } from './started-streams.js';
 import { known, type Known } from './wire.js';
+import { NEVER_CANCELLED } from '../core/cancellation.js';
 
 /** Who asks, as the procedure knows it. */
 export interface StreamCaller {
@@ -63,7 +64,7 @@ export async function* streamCompletion(
   const ctx = tollgate.createContext({
     kind: 'chat',
     credential: caller.credential,
-    signal: caller.signal ?? new AbortController().signal,
+    signal: caller.signal ?? NEVER_CANCELLED,
     receivedAt: caller.receivedAt,
   });
   const includeUsage = request.stream_options?.include_usage === true;

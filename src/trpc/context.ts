@@ -1,5 +1,6 @@
 import type { Tollgate } from '../tollgate.js';
 import type { TrpcContext } from './trpc-context.js';
+import { NEVER_CANCELLED } from '../core/cancellation.js';
 
 /**
  * The context of one tRPC HTTP request. The key is authenticated here, once, with the pipeline's
@@ -18,7 +19,7 @@ export async function createTrpcContext(
   const probe = tollgate.createContext({
     kind: 'chat',
     credential: request.credential,
-    signal: new AbortController().signal,
+    signal: NEVER_CANCELLED,
     receivedAt: request.receivedAt,
   });
   const principal = await tollgate.pipeline.authenticate(probe);

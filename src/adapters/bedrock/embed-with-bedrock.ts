@@ -11,6 +11,7 @@ import {
   parseTitanEmbedding,
   titanEmbeddingBody,
 } from './convert-bedrock-embeddings.js';
+import type { CancelSignal } from '../../core/cancellation.js';
 
 /**
  * Runs an embedding request against InvokeModel: Titan one text per call (a few at a time),
@@ -23,7 +24,7 @@ import {
 export type BedrockPost = (call: {
   readonly path: string;
   readonly body: Record<string, unknown>;
-  readonly signal: AbortSignal;
+  readonly signal: CancelSignal;
 }) => Promise<UpstreamJsonResponse>;
 
 export interface BedrockEmbedContext {

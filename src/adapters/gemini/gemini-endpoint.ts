@@ -3,6 +3,7 @@ import type { ResolvedDeployment } from '../../core/deployment.js';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../core/embeddings.js';
 import type { UpstreamTarget } from '../../core/upstream-http.js';
 import { splitBaseUrl } from '../../core/upstream-http.js';
+import type { CancelSignal } from '../../core/cancellation.js';
 
 /**
  * Where and how a Google generative adapter calls its upstream: the part that differs between
@@ -42,7 +43,7 @@ export interface GeminiEndpoint {
   /** Provider name reported in errors and used as the `provider_metadata` key. */
   readonly provider: string;
   /** Resolves the target of one call. */
-  prepare(signal: AbortSignal): Promise<GeminiCallTarget>;
+  prepare(signal: CancelSignal): Promise<GeminiCallTarget>;
   /** The upstream refused the credentials of `target` (HTTP 401): forget a cached token. */
   rejected(target: GeminiCallTarget): void;
   readonly embedder: GeminiEmbedder;

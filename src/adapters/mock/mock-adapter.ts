@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { CallOptions, ModelAdapter } from '../../core/adapter.js';
 import type { ChatChunk } from '../../core/chat-chunk.js';
 import type { ChatRequest } from '../../core/chat-request.js';
@@ -14,6 +13,8 @@ import { GatewayError } from '../../core/errors.js';
 import { makeUsage, type Usage } from '../../core/usage.js';
 import { hashEmbedding } from './mock-embedding.js';
 import { countPromptTokens, countTokens, lastUserText, splitForStreaming } from './mock-text.js';
+import type { CancelSignal } from '../../core/cancellation.js';
+import { abortableSleep } from '../../core/router/abortable-sleep.js';
 
 /**
  * The built-in `mock` provider: answers offline with the request's `mock_response`, the
@@ -34,10 +35,10 @@ function numberParam(deployment: ResolvedDeployment, name: string): number | und
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
-async function wait(ms: number | undefined, signal: AbortSignal): Promise<void> {
+async function wait(ms: number | undefined, signal: CancelSignal): Promise<void> {
   if (ms === undefined || ms === 0) return;
   try {
-    await sleep(ms, undefined, { signal });
+    await abortableSleep(ms, signal);
   } catch (error) {
     throw new GatewayError('client_closed_request', 'The client closed the request', {
       provider: 'mock',

@@ -8,6 +8,8 @@ import {
   oauthErrorSchema,
   type ServiceAccount,
 } from './vertex-ai-api.js';
+import type { CancelSignal } from '../../core/cancellation.js';
+import { NEVER_CANCELLED } from '../../core/cancellation.js';
 
 /**
  * OAuth access tokens for Vertex AI from a service account, the JWT bearer flow of
@@ -56,7 +58,7 @@ function tokenError(detail: string, options: { status?: number; body?: string })
 }
 
 /** Rejects when `signal` aborts, without cancelling the shared exchange for other callers. */
-function abortable<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
+function abortable<T>(pending: Promise<T>, signal: CancelSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(closed(signal));
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(closed(signal));
@@ -74,7 +76,7 @@ function abortable<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-function closed(signal: AbortSignal): GatewayError {
+function closed(signal: CancelSignal): GatewayError {
   return new GatewayError('client_closed_request', 'The client closed the request', {
     provider: 'vertex_ai',
     retryable: false,
@@ -95,7 +97,7 @@ export class VertexAccessTokens {
   }
 
   /** A valid access token: the cached one, the exchange in flight, or a new exchange. */
-  async token(signal: AbortSignal): Promise<string> {
+  async token(signal: CancelSignal): Promise<string> {
     const cached = this.cached;
     if (cached !== undefined && cached.expiresAt - REFRESH_MARGIN_MS > this.now()) {
       return cached.token;
@@ -130,7 +132,7 @@ export class VertexAccessTokens {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: form.toString(),
         // Shared by every waiting request: only our own deadline may end it.
-        signal: new AbortController().signal,
+        signal: NEVER_CANCELLED,
         timeoutMs: this.init.timeoutMs,
         idleTimeoutMs: this.init.timeoutMs,
       },

@@ -6,6 +6,7 @@ import type { ServiceAccount } from './vertex-ai-api.js';
 import { VertexAccessTokens } from './vertex-ai-access-token.js';
 import { loadVertexCredentials } from './load-vertex-ai-credentials.js';
 import { vertexEmbedder } from './vertex-ai-embedder.js';
+import type { CancelSignal } from '../../core/cancellation.js';
 
 /**
  * Vertex AI's URL and auth for the shared Google adapter:
@@ -103,7 +104,7 @@ class VertexEndpoint implements GeminiEndpoint {
     }
   }
 
-  async prepare(signal: AbortSignal): Promise<GeminiCallTarget> {
+  async prepare(signal: CancelSignal): Promise<GeminiCallTarget> {
     const token = await this.token(signal);
     const { origin, basePath, search } = splitBaseUrl(
       this.deployment.apiBase ?? defaultVertexOrigin(this.settings.location),
@@ -132,7 +133,7 @@ class VertexEndpoint implements GeminiEndpoint {
     if (token !== undefined) this.auth.tokens.invalidate(token);
   }
 
-  private token(signal: AbortSignal): Promise<string> {
+  private token(signal: CancelSignal): Promise<string> {
     switch (this.auth.kind) {
       case 'service-account':
         return this.auth.tokens.token(signal);

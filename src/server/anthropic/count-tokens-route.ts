@@ -1,5 +1,5 @@
 import { GatewayError } from '../../core/errors.js';
-import { abortOnClose, credentialOf, type Exchange } from '../exchange.js';
+import { cancelOnClose, credentialOf, type Exchange } from '../exchange.js';
 import { readJsonBody } from '../request-body.js';
 import { sendJson } from '../respond.js';
 import { anthropicBetas, anthropicHeaders } from './anthropic-headers.js';
@@ -21,11 +21,11 @@ export const TOKEN_COUNT_HEADER = 'x-tollgate-token-count';
  */
 export async function handleAnthropicCountTokens(exchange: Exchange): Promise<void> {
   const { req, res, tollgate } = exchange;
-  const controller = abortOnClose(res);
+  const cancellation = cancelOnClose(res);
   const ctx = tollgate.createContext({
     kind: 'chat',
     credential: credentialOf(req),
-    signal: controller.signal,
+    signal: cancellation,
     receivedAt: exchange.receivedAt,
   });
   try {

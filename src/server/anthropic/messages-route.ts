@@ -1,4 +1,4 @@
-import { abortOnClose, credentialOf, type Exchange } from '../exchange.js';
+import { cancelOnClose, credentialOf, type Exchange } from '../exchange.js';
 import { readJsonBody } from '../request-body.js';
 import { sendJson } from '../respond.js';
 import { anthropicBetas, anthropicHeaders } from './anthropic-headers.js';
@@ -17,11 +17,11 @@ import { writeAnthropicStream } from './write-anthropic-stream.js';
  */
 export async function handleAnthropicMessages(exchange: Exchange): Promise<void> {
   const { req, res, tollgate } = exchange;
-  const controller = abortOnClose(res);
+  const cancellation = cancelOnClose(res);
   const ctx = tollgate.createContext({
     kind: 'chat',
     credential: credentialOf(req),
-    signal: controller.signal,
+    signal: cancellation,
     receivedAt: exchange.receivedAt,
   });
   try {

@@ -1,6 +1,6 @@
 import { attachCacheControlHeader } from '../../cache/cache-controls.js';
 import { parseChatRequest } from '../../tollgate.js';
-import { abortOnClose, credentialOf, type Exchange } from '../exchange.js';
+import { cancelOnClose, credentialOf, type Exchange } from '../exchange.js';
 import { gatewayHeaders } from '../gateway-headers.js';
 import { readJsonBody } from '../request-body.js';
 import { sendError, sendJson } from '../respond.js';
@@ -9,11 +9,11 @@ import { writeSseStream } from '../sse-response.js';
 /** `POST /v1/chat/completions` (SPEC §3). */
 export async function handleChatCompletions(exchange: Exchange): Promise<void> {
   const { req, res, tollgate } = exchange;
-  const controller = abortOnClose(res);
+  const cancellation = cancelOnClose(res);
   const ctx = tollgate.createContext({
     kind: 'chat',
     credential: credentialOf(req),
-    signal: controller.signal,
+    signal: cancellation,
     receivedAt: exchange.receivedAt,
   });
   // The `Cache-Control` request header is the header form of the body's `cache` controls.

@@ -1,6 +1,6 @@
 import type { EmbeddingResponse } from '../../core/embeddings.js';
 import { parseEmbeddingRequest } from '../../tollgate.js';
-import { abortOnClose, credentialOf, type Exchange } from '../exchange.js';
+import { cancelOnClose, credentialOf, type Exchange } from '../exchange.js';
 import { gatewayHeaders } from '../gateway-headers.js';
 import { readJsonBody } from '../request-body.js';
 import { sendError, sendJson } from '../respond.js';
@@ -14,11 +14,11 @@ export function encodeEmbeddingBase64(vector: readonly number[]): string {
 /** `POST /v1/embeddings`: float vectors, or base64 (what the openai SDK asks for by default). */
 export async function handleEmbeddings(exchange: Exchange): Promise<void> {
   const { req, res, tollgate } = exchange;
-  const controller = abortOnClose(res);
+  const cancellation = cancelOnClose(res);
   const ctx = tollgate.createContext({
     kind: 'embeddings',
     credential: credentialOf(req),
-    signal: controller.signal,
+    signal: cancellation,
     receivedAt: exchange.receivedAt,
   });
   try {

@@ -1,12 +1,13 @@
 import { getModel, listModels } from '../../resolvers/models.js';
 import { credentialOf, type Exchange } from '../exchange.js';
 import { sendError, sendJson } from '../respond.js';
+import { NEVER_CANCELLED } from '../../core/cancellation.js';
 
 async function principalOf(exchange: Exchange) {
   const ctx = exchange.tollgate.createContext({
     kind: 'chat',
     credential: credentialOf(exchange.req),
-    signal: new AbortController().signal,
+    signal: NEVER_CANCELLED,
   });
   return exchange.tollgate.pipeline.authenticate(ctx);
 }

@@ -2,6 +2,7 @@ import { completionCreateInputSchema, completionStreamInputSchema } from '../inp
 import { streamCompletion } from '../completion-stream.js';
 import { requestProcedure, router } from '../trpc.js';
 import { known } from '../wire.js';
+import { NEVER_CANCELLED } from '../../core/cancellation.js';
 
 /** Chat completions through the same pipeline as `POST /v1/chat/completions`. */
 export const completionsRouter = router({
@@ -13,7 +14,7 @@ export const completionsRouter = router({
         kind: 'chat',
         credential: ctx.credential,
         // The HTTP request's signal: a client that goes away cancels the upstream call.
-        signal: signal ?? new AbortController().signal,
+        signal: signal ?? NEVER_CANCELLED,
         receivedAt: ctx.receivedAt,
       });
       ctx.served.push(requestCtx);

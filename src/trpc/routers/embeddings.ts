@@ -1,5 +1,6 @@
 import { embeddingCreateInputSchema } from '../inputs.js';
 import { requestProcedure, router } from '../trpc.js';
+import { NEVER_CANCELLED } from '../../core/cancellation.js';
 
 /** Embeddings through the same pipeline as `POST /v1/embeddings`. */
 export const embeddingsRouter = router({
@@ -9,7 +10,7 @@ export const embeddingsRouter = router({
       const requestCtx = ctx.tollgate.createContext({
         kind: 'embeddings',
         credential: ctx.credential,
-        signal: signal ?? new AbortController().signal,
+        signal: signal ?? NEVER_CANCELLED,
         receivedAt: ctx.receivedAt,
       });
       ctx.served.push(requestCtx);
