@@ -464,6 +464,22 @@ describe('the gateway in front of an OpenAI-compatible upstream', () => {
     expect(closed.at - abortedAt).toBeLessThan(100);
   });
 
+  it('a client abort of a JSON call closes the upstream request within 100 ms', async () => {
+    upstream.enqueue(reply.json(completion('late'), { delayMs: 5_000 }));
+    const controller = new AbortController();
+    const pending = gateway.openai.chat.completions.create(
+      { model: 'chat', messages },
+      { signal: controller.signal, maxRetries: 0 },
+    );
+    const seen = await upstream.waitForRequest(0);
+    const abortedAt = performance.now();
+    controller.abort();
+    await expect(pending).rejects.toThrow(/abort/i);
+    const closed = await seen.closed;
+    expect(closed.finished).toBe(false);
+    expect(closed.at - abortedAt).toBeLessThan(100);
+  });
+
   it('100 sequential calls reuse one upstream connection', async () => {
     // Its own upstream and gateway, so no other test's connections are counted.
     const dedicated = await startFakeUpstream();
