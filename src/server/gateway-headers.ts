@@ -13,7 +13,9 @@ export function gatewayHeaders(ctx: RequestContext): OutgoingHttpHeaders {
   if (ctx.deploymentId !== undefined) headers['x-tollgate-deployment'] = ctx.deploymentId;
   if (ctx.provider !== undefined) headers['x-tollgate-provider'] = ctx.provider;
   if (ctx.attempts.length > 0) headers['x-tollgate-attempts'] = String(ctx.attempts.length);
-  if (ctx.cacheStatus !== undefined) headers['x-tollgate-cache'] = ctx.cacheStatus;
+  // On every response (issue 7): `miss` also when no cache took part (none configured, a call
+  // type or mode it does not cover, `no-cache` with `no-store`): the answer is not from a cache.
+  headers['x-tollgate-cache'] = ctx.cacheStatus ?? 'miss';
   const similarity = cacheSimilarityOf(ctx);
   if (similarity !== undefined) headers['x-tollgate-cache-similarity'] = similarity.toFixed(4);
   if (ctx.costUsd !== undefined && !ctx.streaming)

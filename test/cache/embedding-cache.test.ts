@@ -213,13 +213,13 @@ describe('supported_call_types', () => {
   it('caches only embeddings with ["embedding"]', async () => {
     expect(await statuses(['embedding'])).toEqual({
       embeddings: ['miss', 'hit'],
-      chat: [null, null],
+      chat: ['miss', 'miss'],
     });
   });
 
   it('caches only chat with ["acompletion"]', async () => {
     expect(await statuses(['acompletion'])).toEqual({
-      embeddings: [null, null],
+      embeddings: ['miss', 'miss'],
       chat: ['miss', 'hit'],
     });
   });

@@ -36,6 +36,8 @@ describe('openai SDK against the mock provider', () => {
     expect(response.headers.get('x-tollgate-provider')).toBe('mock');
     expect(response.headers.get('x-tollgate-deployment')).toBe('mock/echo#0');
     expect(Number(response.headers.get('x-tollgate-overhead-ms'))).toBeGreaterThanOrEqual(0);
+    // No cache in this config: the header still says the answer is not from one.
+    expect(response.headers.get('x-tollgate-cache')).toBe('miss');
   });
 
   it('serves any mock/<name> through the wildcard and honours mock_response', async () => {
