@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { contentChunk } from '../../test/support/content-chunk.js';
 import type { ChatChunk } from './chat-chunk.js';
 import { ChatStream } from './chat-stream.js';
 import { ChunkBatchStream } from './chunk-batches.js';
 import { GatewayError } from './errors.js';
 import { RequestContext } from './request-context.js';
 import type { RequestStatus } from './request-context.js';
-
-function chunk(content: string): ChatChunk {
-  return {
-    id: 'x',
-    object: 'chat.completion.chunk',
-    created: 1,
-    model: 'm',
-    choices: [{ index: 0, delta: { content }, finish_reason: null }],
-  };
-}
 
 const usageChunk = (): ChatChunk => ({
   id: 'x',
@@ -65,14 +56,21 @@ async function open(
 
 describe('ChatStream batches', () => {
   it('hands over the first chunk with the rest of its upstream read, without another read', async () => {
-    const { stream, reads } = await open([[chunk('a'), chunk('b'), chunk('c')], [chunk('d')]]);
+    const { stream, reads } = await open([
+      [contentChunk('a'), contentChunk('b'), contentChunk('c')],
+      [contentChunk('d')],
+    ]);
     expect(texts(await stream.nextBatch())).toEqual(['a', 'b', 'c']);
     expect(reads()).toBe(1);
     expect(texts(await stream.nextBatch())).toEqual(['d']);
   });
 
   it('holds the usage chunk until the upstream ended, settles once, and puts the cost on it', async () => {
-    const { stream, ctx, settled } = await open([[chunk('a'), chunk('b')], [usageChunk()], []]);
+    const { stream, ctx, settled } = await open([
+      [contentChunk('a'), contentChunk('b')],
+      [usageChunk()],
+      [],
+    ]);
     expect(texts(await stream.nextBatch())).toEqual(['a', 'b']);
     expect(settled).toEqual([]);
     const last = await stream.nextBatch();
@@ -86,8 +84,8 @@ describe('ChatStream batches', () => {
 
   it('gives next() the same chunks in the same order, one at a time', async () => {
     const { stream } = await open([
-      [chunk('a'), chunk('b')],
-      [chunk('c'), usageChunk()],
+      [contentChunk('a'), contentChunk('b')],
+      [contentChunk('c'), usageChunk()],
     ]);
     const seen: string[] = [];
     for await (const item of stream) seen.push(item.choices[0]?.delta.content ?? 'usage');
@@ -96,7 +94,7 @@ describe('ChatStream batches', () => {
 
   it('settles as error once when the upstream fails after the first read', async () => {
     const failure = new GatewayError('upstream_connection_failed', 'reset');
-    const { stream, ctx, settled } = await open([[chunk('a')], failure]);
+    const { stream, ctx, settled } = await open([[contentChunk('a')], failure]);
     await stream.nextBatch();
     await expect(stream.nextBatch()).rejects.toBe(failure);
     expect(ctx.error).toBe(failure);
@@ -104,7 +102,10 @@ describe('ChatStream batches', () => {
   });
 
   it('settles as cancelled when the consumer stops early', async () => {
-    const { stream, settled } = await open([[chunk('a'), chunk('b')], [chunk('c')]]);
+    const { stream, settled } = await open([
+      [contentChunk('a'), contentChunk('b')],
+      [contentChunk('c')],
+    ]);
     await stream.next();
     await stream.return();
     expect(settled).toEqual(['cancelled']);
@@ -116,7 +117,7 @@ describe('ChatStream batches', () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const { stream, settled } = await open([[chunk('a')], [usageChunk()]], () => gate);
+    const { stream, settled } = await open([[contentChunk('a')], [usageChunk()]], () => gate);
     await stream.nextBatch();
     const ending = stream.nextBatch(); // reads the end of the upstream: settles as success
     await new Promise((resolve) => setImmediate(resolve));

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { contentChunk } from '../../test/support/content-chunk.js';
 import type { ChatChunk } from './chat-chunk.js';
 import { ChunkBatchStream, isChunkBatchIterator, type ChunkBatchSource } from './chunk-batches.js';
-
-function chunk(content: string): ChatChunk {
-  return {
-    id: 'x',
-    object: 'chat.completion.chunk',
-    created: 1,
-    model: 'm',
-    choices: [{ index: 0, delta: { content }, finish_reason: null }],
-  };
-}
 
 function contents(chunks: readonly ChatChunk[] | undefined): string[] | undefined {
   return chunks?.map((item) => item.choices[0]?.delta.content ?? '');
@@ -28,7 +19,7 @@ function scriptedSource(reads: Array<string[] | Error | undefined>): ChunkBatchS
       const next = reads[source.reads];
       source.reads += 1;
       if (next instanceof Error) return Promise.reject(next);
-      return Promise.resolve(next?.map(chunk));
+      return Promise.resolve(next?.map(contentChunk));
     },
     cancel(): Promise<void> {
       source.cancels += 1;
@@ -97,7 +88,7 @@ describe('ChunkBatchStream', () => {
     const returning = stream.return();
     await Promise.resolve();
     expect(cancelled).toBe(false);
-    release([chunk('late')]);
+    release([contentChunk('late')]);
     await reading;
     expect(await returning).toEqual({ done: true, value: undefined });
     expect(cancelled).toBe(true);

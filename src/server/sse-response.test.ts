@@ -1,4 +1,5 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import { contentChunk } from '../../test/support/content-chunk.js';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatChunk } from '../core/chat-chunk.js';
@@ -7,16 +8,6 @@ import { ChunkBatchStream } from '../core/chunk-batches.js';
 import { NEVER_CANCELLED } from '../core/cancellation.js';
 import { RequestContext } from '../core/request-context.js';
 import { writeSseStream } from './sse-response.js';
-
-function chunk(content: string): ChatChunk {
-  return {
-    id: 'x',
-    object: 'chat.completion.chunk',
-    created: 1,
-    model: 'm',
-    choices: [{ index: 0, delta: { content }, finish_reason: null }],
-  };
-}
 
 /**
  * A ChatStream over upstream reads (each an array of chunk contents); `gapMs` is how long the
@@ -32,7 +23,7 @@ async function streamOf(
       const read = reads[position];
       if (position > 0 && gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
       position += 1;
-      return read?.map(chunk);
+      return read?.map(contentChunk);
     },
     cancel: () => Promise.resolve(),
   });
