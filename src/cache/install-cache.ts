@@ -9,6 +9,6 @@ import type { ResponseCache } from './response-cache.js';
  * (`cacheHitsCountForRateLimits`, from the same settings).
  */
 export function installCache(pipeline: Pipeline, cache: ResponseCache): void {
-  pipeline.use('cacheLookup', (ctx, request) => cache.lookup(ctx, request));
+  pipeline.use('cacheLookup', (ctx, request, gate) => cache.lookup(ctx, request, gate));
   pipeline.use('embeddingCacheLookup', (ctx, request) => cache.lookupEmbedding(ctx, request));
 }

@@ -28,6 +28,7 @@ import { hasNonTextParts, promptText } from './prompt-text.js';
 import type { Embedder, SemanticIndex } from './semantic-index.js';
 import { StreamAnswer } from './stream-answer.js';
 import type { CancelSignal } from '../core/cancellation.js';
+import type { RateLimitGate } from '../core/pipeline.js';
 
 export interface ResponseCacheDeps {
   readonly store: CacheStore;
@@ -79,6 +80,9 @@ export function cacheSimilarityOf(ctx: RequestContext): number | undefined {
  * in-flight requests, and the store after a successful answer. Chat answers are stored whether
  * they came as JSON or as a stream that completed; embeddings answers are cached exactly.
  */
+/** The gate of a lookup made outside the pipeline (nothing to take). */
+const NO_GATE: RateLimitGate = () => Promise.resolve();
+
 export class ResponseCache {
   readonly settings: CacheSettings;
   private readonly deps: ResponseCacheDeps;
@@ -94,8 +98,15 @@ export class ResponseCache {
     this.now = deps.now ?? Date.now;
   }
 
-  /** The cacheLookup stage: a stored answer, or undefined (then the state for the store is set). */
-  async lookup(ctx: RequestContext, request: ChatRequest): Promise<ChatResponse | undefined> {
+  /**
+   * The cacheLookup stage: a stored answer, or undefined (then the state for the store is set).
+   * `gate` is called before the semantic lookup spends an embedding call (see RateLimitGate).
+   */
+  async lookup(
+    ctx: RequestContext,
+    request: ChatRequest,
+    gate: RateLimitGate = NO_GATE,
+  ): Promise<ChatResponse | undefined> {
     const group = ctx.group;
     if (!this.settings.cachesChat || group === undefined) return undefined;
     const decision = this.decide(ctx, request.cache);
@@ -121,7 +132,7 @@ export class ResponseCache {
     if (!decision.lookup) return undefined;
     const exact = this.fresh(await this.deps.store.get(state.key), decision);
     if (exact !== undefined) return this.serve(ctx, { entry: exact, group, status: 'hit' });
-    return this.lookupSemantic(ctx, { state, group });
+    return this.lookupSemantic(ctx, { state, group, gate });
   }
 
   /** The cacheLookup stage of an embeddings request (exact only). */
@@ -284,13 +295,16 @@ export class ResponseCache {
 
   private async lookupSemantic(
     ctx: RequestContext,
-    lookup: { state: CacheState; group: ModelGroup },
+    lookup: { state: CacheState; group: ModelGroup; gate: RateLimitGate },
   ): Promise<ChatResponse | undefined> {
     const { state } = lookup;
     const semantic = this.deps.semantic;
     if (semantic === undefined || state.partition === undefined || state.text === undefined) {
       return undefined;
     }
+    // Embedding the prompt costs a provider call: a key over its rate limit is refused first
+    // (outside the try below, which turns lookup failures into misses).
+    await lookup.gate();
     try {
       state.vector = await semantic.embed(state.text);
       const match = await semantic.index.nearest(state.partition, state.vector);

@@ -51,6 +51,8 @@ interface FakeBehaviour {
   /** What the cacheLookup hook serves (a miss unless told). */
   cached?: () => ChatResponse | undefined;
   cacheHitsCountForRateLimits?: boolean;
+  /** The cacheLookup hook opens its rate-limit gate (as the semantic cache does) before answering. */
+  gateInLookup?: boolean;
 }
 
 function makePipeline(behaviour: FakeBehaviour = {}) {
@@ -96,8 +98,12 @@ function makePipeline(behaviour: FakeBehaviour = {}) {
     })
     .use('modelAccess', () => void trace.push('modelAccess'))
     .use('rateLimit', () => void trace.push('rateLimit'))
-    .use('cacheLookup', () => {
+    .use('cacheLookup', async (_ctx, _request, gate) => {
       trace.push('cacheLookup');
+      if (behaviour.gateInLookup === true) {
+        await gate();
+        trace.push('lookup after gate');
+      }
       return behaviour.cached?.();
     })
     .use('budgetReservation', () => void trace.push('budgetReservation'))
@@ -149,6 +155,45 @@ describe('Pipeline', () => {
     cache.stored = response;
     await pipeline.chat(context(), request);
     expect(trace).toEqual(['authenticate', 'modelAccess', 'cacheLookup', 'settleCost:success']);
+  });
+
+  it('a lookup that opens its gate takes the rate-limit slot then, once, hit or miss', async () => {
+    const cache: { stored?: ChatResponse } = {};
+    const { pipeline, trace } = makePipeline({
+      cacheHitsCountForRateLimits: false,
+      gateInLookup: true,
+      cached: () => cache.stored,
+    });
+    const request = { model: 'chat', messages: [{ role: 'user' as const, content: 'x' }] };
+    await pipeline.chat(context(), request);
+    expect(trace.slice(0, 5)).toEqual([
+      'authenticate',
+      'modelAccess',
+      'cacheLookup',
+      'rateLimit',
+      'lookup after gate',
+    ]);
+    expect(trace.filter((stage) => stage === 'rateLimit')).toHaveLength(1);
+    trace.length = 0;
+    cache.stored = response;
+    await pipeline.chat(context(), request);
+    expect(trace).toEqual([
+      'authenticate',
+      'modelAccess',
+      'cacheLookup',
+      'rateLimit',
+      'lookup after gate',
+      'settleCost:success',
+    ]);
+  });
+
+  it('with hits counting, the gate of a lookup takes nothing more', async () => {
+    const { pipeline, trace } = makePipeline({ gateInLookup: true });
+    await pipeline.chat(context(), {
+      model: 'chat',
+      messages: [{ role: 'user' as const, content: 'x' }],
+    });
+    expect(trace.filter((stage) => stage === 'rateLimit')).toHaveLength(1);
   });
 
   it('runs the hooks in order, settles once, logs after returning, and strips gateway fields', async () => {

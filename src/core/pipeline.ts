@@ -24,7 +24,8 @@ import type { Usage } from './usage.js';
  * `routeAndCall` is the router; `respond` is the transport writing the answer; `log` runs after
  * the answer has gone out (for streams: after the stream ended), exactly once per request.
  * With `cacheHitsCountForRateLimits: false`, cacheLookup runs before rateLimit and a hit skips
- * it (only misses take a rate-limit slot).
+ * it (only misses take a rate-limit slot), except that a lookup which must spend first (the
+ * semantic cache embeds the prompt) takes the slot before spending, through its gate.
  */
 export const PIPELINE_ORDER = [
   'authenticate',
@@ -53,16 +54,25 @@ export type ModelAccessHook = (ctx: RequestContext, group: ModelGroup) => void |
 export type FallbackHook = (ctx: RequestContext, group: ModelGroup) => void | Promise<void>;
 /** Runs for its side effects on the context; throws to refuse the request. */
 export type ContextHook = (ctx: RequestContext) => void | Promise<void>;
+/**
+ * Runs the rateLimit stage now unless it has run (throws when the request is over its limits).
+ * A cache lookup calls it before work that costs something (an embedding call), so that with
+ * hits not counting for rate limits a throttled key still cannot make the gateway spend.
+ */
+export type RateLimitGate = () => Promise<void>;
+
 /** Returns a cached answer to serve instead of calling a provider. */
 export type CacheLookupHook = (
   ctx: RequestContext,
   request: ChatRequest,
+  gate: RateLimitGate,
 ) => ChatResponse | undefined | Promise<ChatResponse | undefined>;
 
 /** The cacheLookup stage of an embeddings request. */
 export type EmbeddingCacheLookupHook = (
   ctx: RequestContext,
   request: EmbeddingRequest,
+  gate: RateLimitGate,
 ) => EmbeddingResponse | undefined | Promise<EmbeddingResponse | undefined>;
 
 export interface PipelineHooks {
@@ -149,7 +159,7 @@ export class Pipeline {
     try {
       describeChat(ctx, request);
       const group = await this.admit(ctx, request.model);
-      const cached = await this.limitAndLookup(ctx, () => this.lookupCache(ctx, request));
+      const cached = await this.limitAndLookup(ctx, (gate) => this.lookupCache(ctx, request, gate));
       if (cached !== undefined) {
         ctx.usage = cached.usage ?? undefined;
         await this.settle(ctx, 'success');
@@ -180,7 +190,7 @@ export class Pipeline {
     try {
       describeChat(ctx, request);
       const group = await this.admit(ctx, request.model);
-      const cached = await this.limitAndLookup(ctx, () => this.lookupCache(ctx, request));
+      const cached = await this.limitAndLookup(ctx, (gate) => this.lookupCache(ctx, request, gate));
       if (cached !== undefined) {
         // A hit is replayed as the stream the provider would have sent (role, content, finish, usage).
         ctx.usage = cached.usage ?? undefined;
@@ -224,7 +234,9 @@ export class Pipeline {
       ctx.endUser = request.user ?? undefined;
       ctx.metadata = request.metadata ?? undefined;
       const group = await this.admit(ctx, request.model);
-      const cached = await this.limitAndLookup(ctx, () => this.lookupEmbeddingCache(ctx, request));
+      const cached = await this.limitAndLookup(ctx, (gate) =>
+        this.lookupEmbeddingCache(ctx, request, gate),
+      );
       if (cached !== undefined) {
         ctx.usage = embeddingUsage(cached);
         await this.settle(ctx, 'success');
@@ -281,18 +293,20 @@ export class Pipeline {
 
   /**
    * rateLimit, then cacheLookup; or, when cache hits do not count for rate limits, the lookup
-   * first and rateLimit for a miss only.
+   * first and rateLimit for a miss only (or earlier, when the lookup opens its gate).
    */
   private async limitAndLookup<R>(
     ctx: RequestContext,
-    lookup: () => Promise<R | undefined>,
+    lookup: (gate: RateLimitGate) => Promise<R | undefined>,
   ): Promise<R | undefined> {
     if (this.deps.cacheHitsCountForRateLimits !== false) {
       await this.runHooks('rateLimit', ctx);
-      return lookup();
+      return lookup(ALREADY_LIMITED);
     }
-    const hit = await lookup();
-    if (hit === undefined) await this.runHooks('rateLimit', ctx);
+    let limited: Promise<void> | undefined;
+    const gate: RateLimitGate = () => (limited ??= this.runHooks('rateLimit', ctx));
+    const hit = await lookup(gate);
+    if (hit === undefined) await gate();
     return hit;
   }
 
@@ -315,9 +329,10 @@ export class Pipeline {
   private async lookupCache(
     ctx: RequestContext,
     request: ChatRequest,
+    gate: RateLimitGate,
   ): Promise<ChatResponse | undefined> {
     for (const hook of this.hooks.cacheLookup) {
-      const hit = await hook(ctx, request);
+      const hit = await hook(ctx, request, gate);
       if (hit !== undefined) return hit;
     }
     return undefined;
@@ -326,9 +341,10 @@ export class Pipeline {
   private async lookupEmbeddingCache(
     ctx: RequestContext,
     request: EmbeddingRequest,
+    gate: RateLimitGate,
   ): Promise<EmbeddingResponse | undefined> {
     for (const hook of this.hooks.embeddingCacheLookup) {
-      const hit = await hook(ctx, request);
+      const hit = await hook(ctx, request, gate);
       if (hit !== undefined) return hit;
     }
     return undefined;
@@ -450,6 +466,9 @@ export class Pipeline {
     }
   }
 }
+
+/** The gate of a lookup that runs after rateLimit: nothing left to take. */
+const ALREADY_LIMITED: RateLimitGate = () => Promise.resolve();
 
 /** What accounting needs to know about a chat request before it runs. */
 function describeChat(ctx: RequestContext, request: ChatRequest): void {

@@ -1,7 +1,8 @@
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { answerAll, clientFor } from '../accounting/support.js';
-import { startFakeUpstream } from '../support/fake-upstream.js';
+import { hashEmbedding } from '../../src/adapters/mock/mock-embedding.js';
+import { answerAll, clientFor, completionBody } from '../accounting/support.js';
+import { reply, startFakeUpstream, type RecordedRequest } from '../support/fake-upstream.js';
 import { startTestGateway } from '../support/test-gateway.js';
 import { cachedConfig } from './support.js';
 
@@ -72,6 +73,68 @@ describe('cache hits and rate limits (cache_params.hits_count_for_rate_limits)',
       await expect(ask('three')).rejects.toMatchObject({ status: 429 });
       // A stored answer is still served once the misses used the limit up.
       await expect(ask('one')).resolves.toMatchObject({ object: 'chat.completion' });
+    } finally {
+      await gateway.close();
+      await upstream.close();
+    }
+  });
+});
+
+describe('the semantic cache and rate limits with hits_count_for_rate_limits: false', () => {
+  it('takes the slot before embedding: a key over its limit gets a 429, not an embedding call', async () => {
+    const upstream = await startFakeUpstream();
+    upstream.setDefault((request: RecordedRequest) => {
+      if (!request.path.endsWith('/embeddings')) return reply.json(completionBody());
+      return reply.json({
+        object: 'list',
+        model: 'text-embedding-3-small',
+        data: [{ object: 'embedding', index: 0, embedding: hashEmbedding('same vector', 64) }],
+        usage: { prompt_tokens: 4, total_tokens: 4 },
+      });
+    });
+    const upstreamParams = {
+      model: 'openai/gpt-4o-mini',
+      api_base: `${upstream.url}/v1`,
+      api_key: 'sk-upstream-0123456789',
+    };
+    const gateway = await startTestGateway({
+      model_list: [
+        { model_name: 'chat', litellm_params: upstreamParams },
+        {
+          model_name: 'embedder',
+          litellm_params: { ...upstreamParams, model: 'openai/text-embedding-3-small' },
+        },
+      ],
+      litellm_settings: {
+        cache: true,
+        cache_params: {
+          type: 'sqlite-semantic',
+          embedding_model: 'embedder',
+          similarity_threshold: 0.8,
+          hits_count_for_rate_limits: false,
+        },
+      },
+    });
+    try {
+      const client = clientFor(gateway, gateway.tollgate.keys.createKey({ rpmLimit: 1 }).key);
+      const ask = async (content: string) =>
+        (
+          await client.chat.completions
+            .create({ model: 'chat', messages: [{ role: 'user', content }] })
+            .withResponse()
+        ).response.headers.get('x-tollgate-cache');
+      const embeddingCalls = () =>
+        upstream.requests.filter((request) => request.path.endsWith('/embeddings')).length;
+
+      expect(await ask('What is the capital of France?')).toBe('miss');
+      expect(embeddingCalls()).toBe(1);
+      // An exact hit costs nothing: served past the limit, no embedding.
+      expect(await ask('What is the capital of France?')).toBe('hit');
+      // A paraphrase would need an embedding call first: refused by the limit instead.
+      await expect(ask('Which city is the capital of France?')).rejects.toMatchObject({
+        status: 429,
+      });
+      expect(embeddingCalls()).toBe(1);
     } finally {
       await gateway.close();
       await upstream.close();
