@@ -4,7 +4,7 @@ import { hashEmbedding } from '../../src/adapters/mock/mock-embedding.js';
 import { answerAll, clientFor, completionBody } from '../accounting/support.js';
 import { reply, startFakeUpstream, type RecordedRequest } from '../support/fake-upstream.js';
 import { startTestGateway } from '../support/test-gateway.js';
-import { cachedConfig } from './support.js';
+import { cachedConfig, semanticConfig } from './support.js';
 
 /**
  * Three identical requests from a key limited to 2 per minute: the first is a miss, the other
@@ -92,29 +92,9 @@ describe('the semantic cache and rate limits with hits_count_for_rate_limits: fa
         usage: { prompt_tokens: 4, total_tokens: 4 },
       });
     });
-    const upstreamParams = {
-      model: 'openai/gpt-4o-mini',
-      api_base: `${upstream.url}/v1`,
-      api_key: 'sk-upstream-0123456789',
-    };
-    const gateway = await startTestGateway({
-      model_list: [
-        { model_name: 'chat', litellm_params: upstreamParams },
-        {
-          model_name: 'embedder',
-          litellm_params: { ...upstreamParams, model: 'openai/text-embedding-3-small' },
-        },
-      ],
-      litellm_settings: {
-        cache: true,
-        cache_params: {
-          type: 'sqlite-semantic',
-          embedding_model: 'embedder',
-          similarity_threshold: 0.8,
-          hits_count_for_rate_limits: false,
-        },
-      },
-    });
+    const gateway = await startTestGateway(
+      semanticConfig(upstream, { hits_count_for_rate_limits: false }),
+    );
     try {
       const client = clientFor(gateway, gateway.tollgate.keys.createKey({ rpmLimit: 1 }).key);
       const ask = async (content: string) =>

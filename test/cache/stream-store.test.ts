@@ -10,7 +10,7 @@ import {
   type SseOptions,
 } from '../support/fake-upstream.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
-import { cachedConfig } from './support.js';
+import { cachedConfig, semanticConfig } from './support.js';
 
 const TOOL_CALL_CHUNKS = new URL(
   '../../src/adapters/openai/__fixtures__/openai-tool-call.chunks.txt',
@@ -298,27 +298,7 @@ describe('a completed stream is indexed by the semantic cache too (sqlite-semant
         usage: { prompt_tokens: 8, total_tokens: 8 },
       });
     });
-    const upstreamParams = {
-      api_base: `${upstream.url}/v1`,
-      api_key: 'sk-upstream-0123456789',
-    };
-    const gateway = await startTestGateway({
-      model_list: [
-        { model_name: 'chat', litellm_params: { ...upstreamParams, model: 'openai/gpt-4o-mini' } },
-        {
-          model_name: 'embedder',
-          litellm_params: { ...upstreamParams, model: 'openai/text-embedding-3-small' },
-        },
-      ],
-      litellm_settings: {
-        cache: true,
-        cache_params: {
-          type: 'sqlite-semantic',
-          embedding_model: 'embedder',
-          similarity_threshold: 0.8,
-        },
-      },
-    });
+    const gateway = await startTestGateway(semanticConfig(upstream));
     try {
       const stream = await gateway.openai.chat.completions.create({
         model: 'chat',

@@ -17,6 +17,35 @@ export function cachedConfig(
   };
 }
 
+/**
+ * A `chat` group and an `embedder` group on the fake upstream, with a sqlite-semantic cache that
+ * embeds with `embedder` (threshold 0.8); `cacheParams` adds to or overrides the cache params.
+ */
+export function semanticConfig(
+  upstream: FakeUpstream,
+  cacheParams: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const upstreamParams = { api_base: `${upstream.url}/v1`, api_key: 'sk-upstream-0123456789' };
+  return {
+    model_list: [
+      { model_name: 'chat', litellm_params: { ...upstreamParams, model: 'openai/gpt-4o-mini' } },
+      {
+        model_name: 'embedder',
+        litellm_params: { ...upstreamParams, model: 'openai/text-embedding-3-small' },
+      },
+    ],
+    litellm_settings: {
+      cache: true,
+      cache_params: {
+        type: 'sqlite-semantic',
+        embedding_model: 'embedder',
+        similarity_threshold: 0.8,
+        ...cacheParams,
+      },
+    },
+  };
+}
+
 /** A key prefix no other test run uses, so parallel files never collide. */
 export function uniqueNamespace(): string {
   return `tollgate-test:${randomUUID()}:`;
