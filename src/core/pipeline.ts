@@ -159,7 +159,9 @@ export class Pipeline {
     try {
       describeChat(ctx, request);
       const group = await this.admit(ctx, request.model);
-      const cached = await this.limitAndLookup(ctx, (gate) => this.lookupCache(ctx, request, gate));
+      const cached = await this.limitAndLookup(ctx, (gate) =>
+        firstHit(this.hooks.cacheLookup, (hook) => hook(ctx, request, gate)),
+      );
       if (cached !== undefined) {
         ctx.usage = cached.usage ?? undefined;
         await this.settle(ctx, 'success');
@@ -190,7 +192,9 @@ export class Pipeline {
     try {
       describeChat(ctx, request);
       const group = await this.admit(ctx, request.model);
-      const cached = await this.limitAndLookup(ctx, (gate) => this.lookupCache(ctx, request, gate));
+      const cached = await this.limitAndLookup(ctx, (gate) =>
+        firstHit(this.hooks.cacheLookup, (hook) => hook(ctx, request, gate)),
+      );
       if (cached !== undefined) {
         // A hit is replayed as the stream the provider would have sent (role, content, finish, usage).
         ctx.usage = cached.usage ?? undefined;
@@ -235,7 +239,7 @@ export class Pipeline {
       ctx.metadata = request.metadata ?? undefined;
       const group = await this.admit(ctx, request.model);
       const cached = await this.limitAndLookup(ctx, (gate) =>
-        this.lookupEmbeddingCache(ctx, request, gate),
+        firstHit(this.hooks.embeddingCacheLookup, (hook) => hook(ctx, request, gate)),
       );
       if (cached !== undefined) {
         ctx.usage = embeddingUsage(cached);
@@ -325,30 +329,6 @@ export class Pipeline {
     for (const hook of this.hooks.modelAccess) await hook(ctx, group);
     for (const hook of this.hooks.fallback) await hook(ctx, group);
   };
-
-  private async lookupCache(
-    ctx: RequestContext,
-    request: ChatRequest,
-    gate: RateLimitGate,
-  ): Promise<ChatResponse | undefined> {
-    for (const hook of this.hooks.cacheLookup) {
-      const hit = await hook(ctx, request, gate);
-      if (hit !== undefined) return hit;
-    }
-    return undefined;
-  }
-
-  private async lookupEmbeddingCache(
-    ctx: RequestContext,
-    request: EmbeddingRequest,
-    gate: RateLimitGate,
-  ): Promise<EmbeddingResponse | undefined> {
-    for (const hook of this.hooks.embeddingCacheLookup) {
-      const hit = await hook(ctx, request, gate);
-      if (hit !== undefined) return hit;
-    }
-    return undefined;
-  }
 
   private async openStream(
     handle: DeploymentHandle,
@@ -465,6 +445,18 @@ export class Pipeline {
       }
     }
   }
+}
+
+/** The first answer a cache lookup hook has for the request (hooks run in order), if any. */
+async function firstHit<H, R>(
+  hooks: readonly H[],
+  ask: (hook: H) => R | undefined | Promise<R | undefined>,
+): Promise<R | undefined> {
+  for (const hook of hooks) {
+    const hit = await ask(hook);
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
 }
 
 /** The gate of a lookup that runs after rateLimit: nothing left to take. */
