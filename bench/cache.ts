@@ -18,16 +18,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import { buildGateway, transpileBenchServers } from './build-servers.js';
 import { startChildServer, type ChildServer } from './child-server.js';
 import { formatMachine, machineInfo } from './machine-info.js';
 import { median, percentiles, sortedSamples } from './latency-stats.js';
 import { createLoadPool, runLoad, type LoadRequest } from './load-generator.js';
+import { deleteKeys, redisAnswers, REDIS_URL } from '../test/cache/support.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const MASTER = 'sk-bench-master-0000000000000000';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' },
@@ -68,39 +67,6 @@ function config(upstream: string, cacheParams: readonly string[]): string {
   ].join('\n');
 }
 
-async function redisReachable(): Promise<boolean> {
-  const client = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    connectTimeout: 500,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
-
-async function deleteKeys(prefix: string): Promise<void> {
-  const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 0 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await client.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    client.disconnect();
-  }
-}
-
 /** Sends the bench request once and returns its `x-tollgate-cache` header. */
 async function cacheStatus(url: string): Promise<string | null> {
   const response = await fetch(`${url}${REQUEST.path}`, {
@@ -137,7 +103,7 @@ const cli = values['no-build'] ? join(ROOT, 'dist', 'cli.js') : buildGateway(ROO
 const benchJs = transpileBenchServers(ROOT);
 const scratch = mkdtempSync(join(tmpdir(), 'tollgate-cache-bench-'));
 const namespace = `tollgate-bench:${randomUUID()}:`;
-const withRedis = await redisReachable();
+const withRedis = await redisAnswers(REDIS_URL);
 if (!withRedis) log(`Redis at ${REDIS_URL} is unreachable: the Redis cache is not measured`);
 
 const started: ChildServer[] = [];
