@@ -10,6 +10,8 @@
  * sketching a 1536-dimension embedding at a few tens of microseconds.
  */
 
+import { mulberry32 } from '../core/seeded-random.js';
+
 /** 32-bit words per sketch. */
 export const SKETCH_WORDS = 8;
 /** Bits per sketch. */
@@ -100,16 +102,4 @@ function hadamard(values: Float64Array): void {
       }
     }
   }
-}
-
-/** A small deterministic PRNG (the rotation must be the same in every process and release). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

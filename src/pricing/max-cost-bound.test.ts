@@ -3,18 +3,7 @@ import type { ResolvedDeployment } from '../core/deployment.js';
 import { silentLogger } from '../core/logger.js';
 import type { Usage } from '../core/usage.js';
 import { createPriceBook } from './create-price-book.js';
-
-/** mulberry32: a seeded generator, so a failure replays. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { mulberry32 } from '../core/seeded-random.js';
 
 function deployment(
   provider: string,
@@ -100,7 +89,7 @@ function usageWithin(next: () => number, promptBytes: number, maxOutputTokens: n
 describe('maxCostNanos', () => {
   it('bounds costNanos for every usage consistent with the bound', () => {
     const book = createPriceBook({ logger: silentLogger });
-    const next = random(20_240_601);
+    const next = mulberry32(20_240_601);
     for (const target of DEPLOYMENTS) {
       const pricing = book.pricingFor(target);
       expect(pricing.known).toBe(true);

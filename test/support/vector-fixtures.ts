@@ -1,20 +1,14 @@
+import { mulberry32 } from '../../src/core/seeded-random.js';
+
 /**
  * Random vectors for the semantic index tests: seeded, so a failure reproduces.
  */
 export class VectorFixtures {
-  private state: number;
+  /** Uniform in [0, 1). */
+  readonly uniform: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  uniform(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.uniform = mulberry32(seed);
   }
 
   /** A random direction. */
